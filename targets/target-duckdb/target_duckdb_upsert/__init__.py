@@ -1,0 +1,1 @@
+"""Singer target for DuckDB built on the Meltano Singer SDK."""

@@ -1,0 +1,238 @@
+"""DuckDB sink: buffer encoded records per stream, load each batch in one transaction."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import typing as t
+from decimal import Decimal
+
+import msgspec
+from singer_sdk.sinks import BatchSink
+
+from target_duckdb_upsert.columns import (
+    JSON,
+    VARCHAR,
+    ColumnPlan,
+    column_type,
+    safe_identifier,
+)
+
+if t.TYPE_CHECKING:
+    from target_duckdb_upsert.target import TargetDuckDB
+
+# The SDK adds these when metadata is on; see include_sdc_metadata_properties.
+SDC_COLUMNS = (
+    "_sdc_extracted_at",
+    "_sdc_received_at",
+    "_sdc_batched_at",
+    "_sdc_deleted_at",
+    "_sdc_sequence",
+    "_sdc_table_version",
+    "_sdc_sync_started_at",
+)
+DELETED_AT = "_sdc_deleted_at"
+
+
+def _encode_unknown(value: object) -> object:
+    """Fallback for values msgspec cannot encode natively (e.g. sets)."""
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    return str(value)
+
+
+_ENCODER = msgspec.json.Encoder(decimal_format="number", enc_hook=_encode_unknown)
+
+
+def _as_json_text(value: object) -> str:
+    # Nested Decimals are written with their exact digits (decimal_format=number).
+    return _ENCODER.encode(value).decode()
+
+
+def _as_text(value: object) -> object:
+    # A VARCHAR column may receive numbers or objects from union schemas; keep the
+    # exact digits / JSON text instead of letting the reader reformat them.
+    if isinstance(value, (dict, list)):
+        return _as_json_text(value)
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _as_decimal_text(value: object) -> object:
+    return str(value) if isinstance(value, (Decimal, int, float)) else value
+
+
+class DuckDBSink(BatchSink):
+    """Loads one stream into ``<default_target_schema>.<safe stream name>``."""
+
+    MAX_SIZE_DEFAULT = 10_000
+
+    def __init__(
+        self,
+        target: TargetDuckDB,
+        stream_name: str,
+        schema: dict,
+        key_properties: t.Sequence[str] | None,
+    ) -> None:
+        self._warehouse = target.warehouse
+        super().__init__(target, stream_name, schema, key_properties)
+
+    # Settings
+
+    @property
+    def include_sdc_metadata_properties(self) -> bool:
+        """Always let the SDK fill the ``_sdc_*`` fields.
+
+        Without it the SDK strips ``_sdc_deleted_at`` (so a tap's deletions would
+        be lost) and never sets ``_sdc_table_version``. Which of them become
+        columns is decided by ``add_record_metadata`` (see ``store_metadata``).
+        """
+        return True
+
+    @property
+    def store_metadata(self) -> bool:
+        return bool(self.config.get("add_record_metadata", True))
+
+    @property
+    def hard_delete(self) -> bool:
+        return bool(self.config.get("hard_delete", False))
+
+    @property
+    def load_method(self) -> str:
+        return str(self.config.get("load_method") or "upsert")
+
+    @property
+    def schema_name(self) -> str:
+        return safe_identifier(self.config.get("default_target_schema") or "main")
+
+    @property
+    def table_name(self) -> str:
+        return safe_identifier(self.stream_name)
+
+    # Setup: decide columns once per SCHEMA message
+
+    def setup(self) -> None:
+        """Plan the columns for this schema and bring the table up to date."""
+        plans: list[ColumnPlan] = []
+        seen: dict[str, str] = {}
+        for name, prop in self.schema["properties"].items():
+            if name in SDC_COLUMNS and not self.store_metadata and name != DELETED_AT:
+                continue
+            column = safe_identifier(name)
+            if column in seen:
+                msg = (
+                    f"Stream '{self.stream_name}': properties '{seen[column]}' and "
+                    f"'{name}' both map to column '{column}'. Rename one with a "
+                    "stream map (stream_maps)."
+                )
+                raise ValueError(msg)
+            seen[column] = name
+            plans.append(ColumnPlan(name, column, column_type(prop)))
+
+        missing_keys = [k for k in self.key_properties if k not in self.schema["properties"]]
+        if missing_keys:
+            msg = f"Stream '{self.stream_name}': key properties {missing_keys} not in schema"
+            raise ValueError(msg)
+
+        # _sdc_deleted_at is staged to drive deletes; it is only stored as a
+        # column when metadata columns are on.
+        stored = [p for p in plans if p.property_name != DELETED_AT or self.store_metadata]
+        table_types = self._warehouse.prepare_table(
+            self.schema_name,
+            self.table_name,
+            {p.column_name: p.column_type for p in stored},
+        )
+        self._plans = plans
+        self._insert_columns = [p.column_name for p in stored]
+        self._staging_columns = {p.column_name: p.staging_type for p in plans}
+        self._key_columns = [safe_identifier(k) for k in self.key_properties]
+        self._converters = [
+            (p.property_name, p.column_name, self._converter_for(p, table_types))
+            for p in plans
+        ]
+        super().setup()
+
+    @staticmethod
+    def _converter_for(
+        plan: ColumnPlan, table_types: dict[str, str]
+    ) -> t.Callable[[object], object] | None:
+        if plan.column_type == JSON:
+            return _as_json_text
+        if plan.staging_type == VARCHAR and plan.column_type != VARCHAR:
+            return _as_decimal_text
+        if plan.column_type == VARCHAR or table_types.get(plan.column_name) == VARCHAR:
+            return _as_text
+        return None
+
+    # Record buffering
+
+    @property
+    def _deduplicate(self) -> bool:
+        return bool(self._key_columns) and self.load_method != "append-only"
+
+    def _encode(self, record: dict) -> bytes:
+        row = {}
+        for prop, column, convert in self._converters:
+            if prop in record:
+                value = record[prop]
+                row[column] = convert(value) if convert and value is not None else value
+        return _ENCODER.encode(row)
+
+    def process_record(self, record: dict, context: dict) -> None:
+        """Encode the record now (bytes are far smaller than dicts) and buffer it.
+
+        Keyed streams keep one line per key: the last record wins within a batch.
+        """
+        line = self._encode(record)
+        if not self._deduplicate:
+            context.setdefault("records", []).append(line)
+            return
+        buffered: dict = context.setdefault("records", {})
+        key = tuple(record[k] for k in self.key_properties)
+        try:
+            hash(key)
+        except TypeError:  # e.g. an object used as key: compare by its JSON text
+            key = (_as_json_text(key),)
+        if key in buffered:
+            self.tally_duplicate_merged()
+        buffered[key] = line
+
+    def process_batch(self, context: dict) -> None:
+        """Write the buffered lines to an NDJSON file and load it in one transaction."""
+        buffered = context.get("records")
+        if not buffered:
+            return
+        lines = buffered.values() if isinstance(buffered, dict) else buffered
+        fd, staging_file = tempfile.mkstemp(prefix=f"{self.table_name}-", suffix=".jsonl")
+        try:
+            with os.fdopen(fd, "wb") as staging:
+                for line in lines:
+                    staging.write(line)
+                    staging.write(b"\n")
+            self._warehouse.load_batch(
+                schema=self.schema_name,
+                table=self.table_name,
+                staging_file=staging_file,
+                staging_columns=self._staging_columns,
+                insert_columns=self._insert_columns,
+                key_columns=self._key_columns if self._deduplicate else [],
+                deleted_flag=DELETED_AT if self.hard_delete else None,
+                overwrite=self.load_method == "overwrite",
+            )
+        finally:
+            os.remove(staging_file)
+        context["records"] = None
+
+    # ACTIVATE_VERSION
+
+    def activate_version(self, new_version: int) -> None:
+        """Schedule removal of rows the new full-table version does not contain."""
+        if not self.store_metadata:
+            self.logger.warning(
+                "ACTIVATE_VERSION for '%s' ignored: it needs the _sdc_table_version "
+                "column, enable add_record_metadata.",
+                self.stream_name,
+            )
+            return
+        self._warehouse.request_version(self.schema_name, self.table_name, new_version)

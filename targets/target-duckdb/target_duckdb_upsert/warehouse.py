@@ -1,0 +1,192 @@
+"""The DuckDB database file: one connection per run, table DDL, and batch loads."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import typing as t
+from pathlib import Path
+
+import duckdb
+
+from target_duckdb_upsert.columns import normalize_type, quote, widen
+
+# One NDJSON line holds one record; nested payloads can be large.
+_MAX_RECORD_BYTES = 64 * 1024 * 1024
+
+
+class DuckDBWarehouse:
+    """Owns the single DuckDB connection used by every sink of one target run.
+
+    DuckDB allows one writer per database file, and sinks are drained one at a
+    time (see ``TargetDuckDB.__init__``), so one connection is enough and avoids
+    re-opening the file for every batch.
+    """
+
+    def __init__(self, filepath: str, logger: logging.Logger) -> None:
+        self.filepath = filepath
+        self.logger = logger
+        self._connection: duckdb.DuckDBPyConnection | None = None
+        # Full-table version to activate per table once the input ends cleanly.
+        self._pending_versions: dict[tuple[str, str], int] = {}
+        # Tables already emptied by load_method=overwrite during this run.
+        self._overwritten: set[tuple[str, str]] = set()
+
+    @property
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        if self._connection is None:
+            if self.filepath != ":memory:":
+                Path(self.filepath).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            self._connection = duckdb.connect(str(Path(self.filepath).expanduser()))
+            # Timestamps without an offset are UTC (Singer convention), not the
+            # machine's local zone.
+            self._connection.execute("SET TimeZone = 'UTC'")
+        return self._connection
+
+    def close(self) -> None:
+        """Checkpoint and release the file lock so other readers can open it."""
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    # DDL
+
+    def table_columns(self, schema: str, table: str) -> dict[str, str]:
+        """Return ``{column: canonical type}`` of an existing table (empty if absent)."""
+        rows = self.connection.execute(
+            "SELECT column_name, data_type FROM duckdb_columns() "
+            "WHERE database_name = current_database() "
+            "AND schema_name = ? AND table_name = ? ORDER BY column_index",
+            [schema, table],
+        ).fetchall()
+        return {name: normalize_type(data_type) for name, data_type in rows}
+
+    def prepare_table(self, schema: str, table: str, columns: dict[str, str]) -> dict[str, str]:
+        """Create the table, add missing columns and widen changed types.
+
+        Returns the table's resulting ``{column: type}``. Columns that the schema no
+        longer declares are kept (older rows still hold values there).
+        """
+        con = self.connection
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(schema)}")
+        existing = self.table_columns(schema, table)
+        full_name = f"{quote(schema)}.{quote(table)}"
+        if not existing:
+            column_ddl = ", ".join(f"{quote(c)} {ty}" for c, ty in columns.items())
+            con.execute(f"CREATE TABLE IF NOT EXISTS {full_name} ({column_ddl})")
+            return self.table_columns(schema, table)
+
+        for column, wanted in columns.items():
+            current = existing.get(column)
+            if current is None:
+                self.logger.info("Adding column %s.%s %s", full_name, column, wanted)
+                con.execute(f"ALTER TABLE {full_name} ADD COLUMN {quote(column)} {wanted}")
+                continue
+            widened = widen(current, wanted)
+            if widened != current:
+                self.logger.info(
+                    "Widening column %s.%s from %s to %s", full_name, column, current, widened
+                )
+                con.execute(
+                    f"ALTER TABLE {full_name} ALTER COLUMN {quote(column)} "
+                    f"SET DATA TYPE {widened}"
+                )
+        return self.table_columns(schema, table)
+
+    # Loads
+
+    def load_batch(  # noqa: PLR0913
+        self,
+        *,
+        schema: str,
+        table: str,
+        staging_file: str,
+        staging_columns: dict[str, str],
+        insert_columns: t.Sequence[str],
+        key_columns: t.Sequence[str],
+        deleted_flag: str | None,
+        overwrite: bool,
+    ) -> None:
+        """Load one NDJSON staging file in a single transaction.
+
+        Keyed tables get delete-then-insert by key (whole-row replacement, like
+        dlt's merge); key columns are compared with IS NOT DISTINCT FROM so a null
+        key part still matches. Rows whose ``deleted_flag`` column is set are
+        removed and not inserted (hard delete).
+        """
+        con = self.connection
+        full_name = f"{quote(schema)}.{quote(table)}"
+        # Explicit column types: no type sniffing, no header guessing.
+        columns_struct = "{" + ", ".join(
+            f"{_sql_string(c)}: {_sql_string(ty)}" for c, ty in staging_columns.items()
+        ) + "}"
+        stage = quote(f"_stage_{table}")
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {stage} AS SELECT * FROM read_json("
+                f"{_sql_string(staging_file)}, format = 'newline_delimited', "
+                f"columns = {columns_struct}, maximum_object_size = {_MAX_RECORD_BYTES})"
+            )
+            if overwrite and (schema, table) not in self._overwritten:
+                con.execute(f"DELETE FROM {full_name}")
+                self._overwritten.add((schema, table))
+            if key_columns:
+                matches = " AND ".join(
+                    f"t.{quote(k)} IS NOT DISTINCT FROM s.{quote(k)}" for k in key_columns
+                )
+                con.execute(f"DELETE FROM {full_name} AS t USING {stage} AS s WHERE {matches}")
+            column_list = ", ".join(quote(c) for c in insert_columns)
+            keep = f" WHERE {quote(deleted_flag)} IS NULL" if deleted_flag else ""
+            con.execute(
+                f"INSERT INTO {full_name} ({column_list}) SELECT {column_list} FROM {stage}{keep}"
+            )
+            con.execute(f"DROP TABLE {stage}")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+    # ACTIVATE_VERSION
+
+    def request_version(self, schema: str, table: str, version: int) -> None:
+        """Remember a full-table version; it is applied by :meth:`activate_versions`.
+
+        The SDK emits ACTIVATE_VERSION *before* the records of a full-table sync.
+        Deleting at that moment would empty the table until the records arrive,
+        and for good if the sync then fails, so the cleanup waits for the end of
+        a complete input.
+        """
+        key = (schema, table)
+        self._pending_versions[key] = max(version, self._pending_versions.get(key, version))
+
+    def activate_versions(self, *, hard_delete: bool) -> None:
+        """Remove (or soft-delete) rows that the latest full-table sync did not send."""
+        con = self.connection
+        for (schema, table), version in sorted(self._pending_versions.items()):
+            full_name = f"{quote(schema)}.{quote(table)}"
+            stale = "(_sdc_table_version IS NULL OR _sdc_table_version < ?)"
+            if hard_delete:
+                deleted = con.execute(
+                    f"DELETE FROM {full_name} WHERE {stale}", [version]
+                ).fetchall()
+                action = "Deleted"
+            else:
+                deleted = con.execute(
+                    f"UPDATE {full_name} SET _sdc_deleted_at = ? "
+                    f"WHERE {stale} AND _sdc_deleted_at IS NULL",
+                    [datetime.datetime.now(tz=datetime.timezone.utc), version],
+                ).fetchall()
+                action = "Soft-deleted"
+            self.logger.info(
+                "%s %s rows of %s older than version %s",
+                action,
+                deleted[0][0] if deleted else 0,
+                full_name,
+                version,
+            )
+        self._pending_versions.clear()
+
+
+def _sql_string(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
