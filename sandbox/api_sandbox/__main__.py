@@ -1,0 +1,5 @@
+import sys
+
+from api_sandbox.cli import main
+
+sys.exit(main())

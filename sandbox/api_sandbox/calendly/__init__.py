@@ -1,0 +1,3 @@
+from api_sandbox.calendly.api import MEMBER_KEY, FakeCalendly
+
+__all__ = ["MEMBER_KEY", "FakeCalendly"]

@@ -1,0 +1,375 @@
+"""Generated Calendly organisation: users, memberships, groups, event types, events, invitees.
+
+Every field of ../shared/reference/schemas/calendly.json is present (or, where the API omits
+it, absent the way the API omits it: ``cancellation`` only on canceled events/invitees).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import typing as t
+
+from api_sandbox.datagen import CITIES, TIMEZONES, Faker, iso, today_utc, utc_now
+
+API = "https://api.calendly.com"
+BOOKING = "https://calendly.com"
+
+
+class CalendlyData:
+    """The organisation's current state. ``mutate()`` changes it the way real use does."""
+
+    def __init__(self, *, seed: int = 1, scale: float = 1.0) -> None:
+        self.fake = Faker(seed)
+        self.anchor = today_utc()
+        self._clock = self.anchor - dt.timedelta(days=1)
+        self.organization = f"{API}/organizations/{self.fake.uuid()}"
+        n = lambda base: max(3, int(base * scale))  # noqa: E731
+        self.users: list[dict[str, t.Any]] = [self._user() for _ in range(n(210))]
+        self.memberships: list[dict[str, t.Any]] = [
+            self._membership(user, "owner" if i == 0 else self.fake.choice(("user", "user", "admin")))
+            for i, user in enumerate(self.users)
+        ]
+        self.memberships[1]["role"] = "user"  # the sandbox's non-admin key belongs to users[1]
+        self.groups: list[dict[str, t.Any]] = [self._group() for _ in range(n(205))]
+        self.event_types: list[dict[str, t.Any]] = [self._event_type() for _ in range(n(230))]
+        for event_type in self.event_types[:3]:  # the member key (users[1]) owns a few
+            event_type["profile"] = {"type": "User", "name": self.users[1]["name"], "owner": self.users[1]["uri"]}
+        self.events: list[dict[str, t.Any]] = []
+        self.invitees: dict[str, list[dict[str, t.Any]]] = {}  # event uuid -> invitees
+        for _ in range(n(450)):
+            self._book(self.fake.moment(self.anchor, days_before=180, days_after=120))
+        # One large group event so that a child list needs several pages too.
+        big = self._book(self.anchor + dt.timedelta(days=10), invitees=max(3, int(150 * scale)))
+        big["name"] = "Quarterly all-hands"
+
+    # -- timestamps ------------------------------------------------------------------------
+
+    def _past(self) -> str:
+        return iso(self.fake.moment(self.anchor, days_before=400, days_after=-2), micro=True)
+
+    def tick(self) -> str:
+        """A modification time: now, strictly after every earlier one (microseconds)."""
+        self._clock = max(utc_now(), self._clock + dt.timedelta(microseconds=1))
+        return iso(self._clock, micro=True)
+
+    # -- generators --------------------------------------------------------------------------
+
+    def _user(self) -> dict[str, t.Any]:
+        first, last = self.fake.person()
+        slug = f"{first}-{last}-{self.fake.rng.randint(1, 99999)}".lower().replace(" ", "-")
+        created = self._past()
+        return {
+            "uri": f"{API}/users/{self.fake.uuid()}",
+            "name": f"{first} {last}",
+            "slug": slug,
+            "email": self.fake.email(first, last),
+            "scheduling_url": f"{BOOKING}/{slug}",
+            "timezone": self.fake.choice(TIMEZONES),
+            "avatar_url": self.fake.maybe(f"https://assets.calendly.com/avatars/{self.fake.hex_id(12)}.png", 0.4),
+            "created_at": created,
+            "updated_at": max(created, self._past()),
+            "current_organization": self.organization,
+            "locale": self.fake.maybe(self.fake.choice(("en", "de", "fr", "es")), 0.2),
+            "resource_type": "User",
+            "time_notation": self.fake.maybe(self.fake.choice(("12h", "24h")), 0.2),
+        }
+
+    def _membership(self, user: dict[str, t.Any], role: str) -> dict[str, t.Any]:
+        created = user["created_at"]
+        return {
+            "uri": f"{API}/organization_memberships/{self.fake.uuid()}",
+            "role": role,
+            "user": dict(user),
+            "organization": self.organization,
+            "updated_at": max(created, self._past()),
+            "created_at": created,
+        }
+
+    def _group(self) -> dict[str, t.Any]:
+        created = self._past()
+        return {
+            "uri": f"{API}/groups/{self.fake.uuid()}",
+            "name": self.fake.maybe(f"{self.fake.phrase(2)} team", 0.05),
+            "organization": self.organization,
+            "created_at": created,
+            "updated_at": max(created, self._past()),
+            "member_count": self.fake.rng.randint(1, 40),
+        }
+
+    def _event_type(self) -> dict[str, t.Any]:
+        owner = self.fake.choice(self.users)
+        kind = self.fake.choice(("solo", "solo", "group"))
+        name = self.fake.phrase(2)
+        slug = name.lower().replace(" ", "-") + f"-{self.fake.rng.randint(1, 9999)}"
+        created = self._past()
+        duration = self.fake.choice((15, 30, 45, 60, 90))
+        deleted = self.fake.chance(0.05)
+        return {
+            "uri": f"{API}/event_types/{self.fake.uuid()}",
+            "name": self.fake.maybe(name, 0.03),
+            "active": not deleted and self.fake.chance(0.85),
+            "slug": self.fake.maybe(slug, 0.03),
+            "scheduling_url": f"{BOOKING}/{owner['slug']}/{slug}",
+            "duration": duration,
+            "kind": kind,
+            "pooling_type": self.fake.choice(("round_robin", "collective")) if kind == "group" and self.fake.chance(0.5) else None,
+            "type": self.fake.choice(("StandardEventType", "StandardEventType", "AdhocEventType")),
+            "color": f"#{self.fake.hex_id(6)}",
+            "created_at": created,
+            "updated_at": max(created, self._past()),
+            "internal_note": self.fake.maybe(self.fake.sentence(), 0.6),
+            "description_plain": self.fake.maybe(self.fake.sentence(), 0.3),
+            "description_html": self.fake.maybe(f"<p>{self.fake.sentence()}</p>", 0.3),
+            "profile": self.fake.maybe({"type": "User", "name": owner["name"], "owner": owner["uri"]}, 0.1),
+            "secret": self.fake.chance(0.1),
+            "booking_method": self.fake.choice(("instant", "instant", "poll")),
+            "custom_questions": [
+                {
+                    "name": self.fake.phrase(3) + "?",
+                    "type": self.fake.choice(("string", "text", "phone_number", "single_select", "multi_select")),
+                    "position": position,
+                    "enabled": self.fake.chance(0.9),
+                    "required": self.fake.chance(0.3),
+                    "answer_choices": [self.fake.phrase(1) for _ in range(self.fake.rng.randint(0, 3))],
+                    "include_other": self.fake.chance(0.2),
+                }
+                for position in range(self.fake.rng.randint(0, 3))
+            ],
+            "deleted_at": self._past() if deleted else None,
+            "kind_description": "One-on-One" if kind == "solo" else "Group",
+            "admin_managed": self.fake.chance(0.15),
+            "duration_options": self.fake.maybe(sorted({duration, self.fake.choice((15, 30, 60))}), 0.5),
+            "locations": self.fake.maybe(
+                [{"kind": self.fake.choice(("physical", "zoom_conference", "google_conference", "outbound_call"))}],
+                0.3,
+            ),
+            "position": self.fake.maybe(self.fake.rng.randint(0, 20), 0.3),
+        }
+
+    def _location(self) -> dict[str, t.Any] | None:
+        kind = self.fake.choice(("zoom_conference", "physical", "google_conference", "outbound_call", None))
+        if kind == "zoom_conference":
+            return {
+                "type": kind,
+                "status": "pushed",
+                "join_url": f"https://zoom.us/j/{self.fake.rng.randint(10**9, 10**10)}",
+                "data": {
+                    "id": str(self.fake.rng.randint(10**9, 10**10)),
+                    "settings": {
+                        "global_dial_in_numbers": [
+                            {
+                                "number": self.fake.phone(),
+                                "country": country,
+                                "type": "toll",
+                                "city": city,
+                                "country_name": country,
+                            }
+                            for city, country in self.fake.rng.sample(CITIES, 2)
+                        ]
+                    },
+                    "extra": {"intl_numbers_url": "https://zoom.us/u/abc"},
+                    "password": self.fake.hex_id(6),
+                },
+            }
+        if kind == "google_conference":
+            return {"type": kind, "status": "pushed", "join_url": f"https://meet.google.com/{self.fake.hex_id(10)}"}
+        if kind == "physical":
+            city, _ = self.fake.choice(CITIES)
+            return {"type": kind, "location": f"{self.fake.rng.randint(1, 200)} Main St, {city}"}
+        if kind == "outbound_call":
+            return {"type": kind, "location": self.fake.phone()}
+        return None
+
+    def _invitee(self, event: dict[str, t.Any], created: str) -> dict[str, t.Any]:
+        first, last = self.fake.person()
+        event_uuid = uuid_of(event["uri"])
+        invitee_uuid = self.fake.uuid()
+        paid = self.fake.chance(0.1)
+        return {
+            "uri": f"{API}/scheduled_events/{event_uuid}/invitees/{invitee_uuid}",
+            "email": self.fake.email(first, last, "client.example"),
+            "first_name": self.fake.maybe(first, 0.3),
+            "last_name": self.fake.maybe(last, 0.3),
+            "name": f"{first} {last}",
+            "status": "active",
+            "questions_and_answers": [
+                {"question": self.fake.phrase(3) + "?", "answer": self.fake.sentence(), "position": position}
+                for position in range(self.fake.rng.randint(0, 2))
+            ],
+            "timezone": self.fake.maybe(self.fake.choice(TIMEZONES), 0.1),
+            "event": event["uri"],
+            "created_at": created,
+            "updated_at": created,
+            "tracking": {
+                "utm_campaign": self.fake.maybe("spring", 0.7),
+                "utm_source": self.fake.maybe(self.fake.choice(("google", "newsletter")), 0.6),
+                "utm_medium": self.fake.maybe("cpc", 0.7),
+                "utm_content": self.fake.maybe("banner", 0.8),
+                "utm_term": self.fake.maybe("meeting", 0.8),
+                "salesforce_uuid": self.fake.maybe(self.fake.hex_id(18), 0.8),
+            },
+            "text_reminder_number": self.fake.maybe(self.fake.phone(), 0.7),
+            "rescheduled": False,
+            "old_invitee": None,
+            "new_invitee": None,
+            "cancel_url": f"{BOOKING}/cancellations/{invitee_uuid}",
+            "reschedule_url": f"{BOOKING}/reschedulings/{invitee_uuid}",
+            "routing_form_submission": self.fake.maybe(f"{API}/routing_form_submissions/{self.fake.uuid()}", 0.9),
+            "payment": (
+                {
+                    "external_id": self.fake.token("ch_", 16),
+                    "provider": self.fake.choice(("stripe", "paypal")),
+                    "amount": float(self.fake.choice((25, 49.5, 100))),
+                    "currency": "USD",
+                    "terms": self.fake.maybe("Non-refundable", 0.5),
+                    "successful": True,
+                }
+                if paid
+                else None
+            ),
+            "no_show": None,
+            "reconfirmation": (
+                {"created_at": created, "confirmed_at": self.fake.maybe(created, 0.5)} if self.fake.chance(0.1) else None
+            ),
+            "canceled": False,
+            "scheduling_method": self.fake.maybe("instant_book", 0.7),
+            "invitee_scheduled_by": self.fake.maybe(self.fake.choice(self.users)["uri"], 0.8),
+        }
+
+    def _book(
+        self,
+        start: dt.datetime,
+        *,
+        invitees: int | None = None,
+        created: str | None = None,
+        event_type: dict[str, t.Any] | None = None,
+        may_cancel: bool = True,
+    ) -> dict[str, t.Any]:
+        """Create an event (and its invitees) starting at ``start``."""
+        event_type = event_type or self.fake.choice(self.event_types)
+        host = self.fake.choice(self.users[:40]) if self.fake.chance(0.8) else self.users[1]
+        created = created or iso(
+            min(start, self.anchor) - dt.timedelta(days=self.fake.rng.uniform(1, 60)), micro=True
+        )
+        count = invitees if invitees is not None else (1 if event_type["kind"] == "solo" else self.fake.rng.randint(2, 5))
+        end = start + dt.timedelta(minutes=int(event_type["duration"]))
+        event = {
+            "uri": f"{API}/scheduled_events/{self.fake.uuid()}",
+            "name": self.fake.maybe(event_type["name"] or self.fake.phrase(2), 0.02),
+            "status": "active",
+            "start_time": iso(start, micro=True),
+            "end_time": iso(end, micro=True),
+            "event_type": event_type["uri"],
+            "location": self._location(),
+            "invitees_counter": {"total": count, "active": count, "limit": max(count, 1 if event_type["kind"] == "solo" else 200)},
+            "created_at": created,
+            "updated_at": created,
+            "event_memberships": [
+                {
+                    "user": host["uri"],
+                    "user_email": self.fake.maybe(host["email"], 0.1),
+                    "user_name": self.fake.maybe(host["name"], 0.1),
+                    "buffered_start_time": self.fake.maybe(iso(start - dt.timedelta(minutes=10), micro=True), 0.5),
+                    "buffered_end_time": self.fake.maybe(iso(end + dt.timedelta(minutes=10), micro=True), 0.5),
+                }
+            ],
+            "event_guests": [
+                {"email": self.fake.email(*self.fake.person(), "guest.example"), "created_at": created, "updated_at": created}
+                for _ in range(self.fake.rng.randint(0, 2))
+            ],
+            "calendar_event": self.fake.maybe({"kind": "google", "external_id": self.fake.hex_id(26)}, 0.3),
+            "meeting_notes_plain": self.fake.maybe(self.fake.sentence(), 0.7),
+            "meeting_notes_html": self.fake.maybe(f"<p>{self.fake.sentence()}</p>", 0.7),
+        }
+        self.events.append(event)
+        self.invitees[uuid_of(event["uri"])] = [self._invitee(event, created) for _ in range(count)]
+        if may_cancel and self.fake.chance(0.12) and start < self.anchor + dt.timedelta(days=60):
+            self._cancel(event, at=created, by_invitee=self.fake.chance(0.5))
+        return event
+
+    # -- changes ----------------------------------------------------------------------------
+
+    def _cancel(self, event: dict[str, t.Any], *, at: str, by_invitee: bool, reason: str | None = None) -> None:
+        cancellation = {
+            "canceled_by": "Invitee" if by_invitee else "Host",
+            "reason": reason if reason is not None else self.fake.maybe("Conflict", 0.5),
+            "canceler_type": "invitee" if by_invitee else "host",
+            "created_at": at,
+        }
+        event.update(status="canceled", updated_at=at, cancellation=dict(cancellation))
+        event["invitees_counter"]["active"] = 0
+        for invitee in self.invitees[uuid_of(event["uri"])]:
+            invitee.update(status="canceled", canceled=True, cancellation=dict(cancellation), updated_at=at)
+
+    def mutate(self, *, seed: int = 2, changes: int = 5) -> dict[str, list[str]]:
+        """Apply a realistic round of changes; returns the URIs touched, by kind of change."""
+        rng = Faker(seed).rng
+        now = self.anchor + (utc_now() - self.anchor)
+        active_future = [e for e in self.events if e["status"] == "active" and e["start_time"] > iso(now, micro=True)]
+        recent_past = [
+            e for e in self.events
+            if e["status"] == "active" and iso(now - dt.timedelta(days=5), micro=True) < e["start_time"] < iso(now, micro=True)
+        ]
+        touched: dict[str, list[str]] = {"updated": [], "canceled": [], "rescheduled": [], "booked": [], "no_show": []}
+
+        for event in rng.sample(active_future, min(changes, len(active_future))):
+            event.update(name=f"{event['name'] or 'Meeting'} (updated)", location=self._location(), updated_at=self.tick())
+            touched["updated"].append(event["uri"])
+        active_future = [e for e in active_future if e["uri"] not in touched["updated"]]
+        for event in rng.sample(active_future, min(changes, len(active_future))):
+            self._cancel(event, at=self.tick(), by_invitee=rng.random() < 0.5, reason="Mutation: canceled")
+            touched["canceled"].append(event["uri"])
+        active_future = [e for e in active_future if e["status"] == "active"]
+        for old in rng.sample(active_future, min(changes, len(active_future))):
+            at = self.tick()
+            event_type = next(et for et in self.event_types if et["uri"] == old["event_type"])
+            new_start = now + dt.timedelta(days=rng.uniform(1, 90))
+            new = self._book(
+                new_start,
+                invitees=len(self.invitees[uuid_of(old["uri"])]),
+                created=at,
+                event_type=event_type,
+                may_cancel=False,
+            )
+            self._cancel(old, at=at, by_invitee=True, reason="Rescheduled")
+            for before, after in zip(self.invitees[uuid_of(old["uri"])], self.invitees[uuid_of(new["uri"])]):
+                before.update(rescheduled=True, new_invitee=after["uri"])
+                after.update(old_invitee=before["uri"])
+            touched["rescheduled"].append(old["uri"])
+            touched["booked"].append(new["uri"])
+        for days_ahead in itertools.islice(itertools.cycle((2, 45, 160, -1)), changes):
+            # New bookings, including one months ahead and one that already took place today.
+            start = now + dt.timedelta(days=days_ahead, hours=rng.uniform(0, 8))
+            event = self._book(start, created=self.tick(), may_cancel=False)
+            touched["booked"].append(event["uri"])
+        for event in rng.sample(recent_past, min(changes, len(recent_past))):
+            # A no-show changes the invitee only: the event itself keeps its updated_at.
+            invitee = self.invitees[uuid_of(event["uri"])][0]
+            at = self.tick()
+            invitee.update(no_show={"uri": f"{API}/invitee_no_shows/{self.fake.uuid()}", "created_at": at}, updated_at=at)
+            touched["no_show"].append(invitee["uri"])
+        for event_type in rng.sample(self.event_types, min(changes, len(self.event_types))):
+            event_type.update(name=f"{event_type['name'] or 'Meeting'} v2", updated_at=self.tick())
+        for group in rng.sample(self.groups, min(changes, len(self.groups))):
+            group.update(member_count=group["member_count"] + 1, updated_at=self.tick())
+        membership = rng.choice(self.memberships[2:])
+        membership.update(role="admin" if membership["role"] == "user" else "user", updated_at=self.tick())
+        new_user = self._user()
+        self.users.append(new_user)
+        self.memberships.append(self._membership(new_user, "user"))
+        self.event_types.append(self._event_type())
+        self.groups.append(self._group())
+        return touched
+
+    # -- views used by the API and by tests ---------------------------------------------------
+
+    def all_invitees(self) -> list[dict[str, t.Any]]:
+        return [invitee for invitees in self.invitees.values() for invitee in invitees]
+
+    def event(self, event_uuid: str) -> dict[str, t.Any] | None:
+        return next((e for e in self.events if uuid_of(e["uri"]) == event_uuid), None)
+
+
+def uuid_of(uri: str) -> str:
+    return uri.rstrip("/").rsplit("/", 1)[-1]

@@ -1,0 +1,24 @@
+"""Shared building blocks of the scheduling taps (Calendly, Luma, Float, SavvyCal, OnceHub)."""
+
+from scheduling_taps_common.pacing import RequestPacer
+from scheduling_taps_common.retry import (
+    BACKOFF_FACTOR,
+    MAX_RETRIES,
+    RETRY_STATUSES,
+    backoff_waits,
+    retry_after_seconds,
+)
+from scheduling_taps_common.stream import MalformedResponseError, SchedulingAPIStream
+from scheduling_taps_common.tap import SchedulingTap
+
+__all__ = [
+    "BACKOFF_FACTOR",
+    "MAX_RETRIES",
+    "RETRY_STATUSES",
+    "MalformedResponseError",
+    "RequestPacer",
+    "SchedulingAPIStream",
+    "SchedulingTap",
+    "backoff_waits",
+    "retry_after_seconds",
+]

@@ -1,0 +1,3 @@
+from tap_calendly.tap import TapCalendly
+
+TapCalendly.cli()
