@@ -7,8 +7,11 @@ import tempfile
 import typing as t
 from decimal import Decimal
 
+import fastjsonschema
 import msgspec
+from singer_sdk.exceptions import InvalidJSONSchema, InvalidRecord
 from singer_sdk.sinks import BatchSink
+from singer_sdk.sinks.core import BaseJSONSchemaValidator
 
 from target_duckdb_upsert.columns import (
     JSON,
@@ -63,6 +66,33 @@ def _as_decimal_text(value: object) -> object:
     return str(value) if isinstance(value, (Decimal, int, float)) else value
 
 
+class FastJSONSchemaValidator(BaseJSONSchemaValidator):
+    """Record validation compiled to Python code by ``fastjsonschema``.
+
+    The SDK's default validator (``jsonschema``) took about 75% of the run time
+    in the benchmark; the compiled one gives the same checks at a fraction of
+    the cost (see the README's benchmark section). Like the SDK default, string
+    formats are not checked here: date-time values are parsed right after.
+    """
+
+    def __init__(self, schema: dict) -> None:
+        super().__init__(schema)
+        try:
+            # use_default=False: validation must never change the record.
+            self._validate = fastjsonschema.compile(
+                schema, use_default=False, use_formats=False
+            )
+        except fastjsonschema.JsonSchemaDefinitionException as exc:
+            msg = f"Schema Validation Error: {exc}"
+            raise InvalidJSONSchema(msg) from exc
+
+    def validate(self, record: dict) -> None:
+        try:
+            self._validate(record)
+        except fastjsonschema.JsonSchemaValueException as exc:
+            raise InvalidRecord(exc.message, record) from exc
+
+
 class DuckDBSink(BatchSink):
     """Loads one stream into ``<default_target_schema>.<safe stream name>``."""
 
@@ -109,6 +139,10 @@ class DuckDBSink(BatchSink):
     @property
     def table_name(self) -> str:
         return safe_identifier(self.stream_name)
+
+    def get_validator(self) -> BaseJSONSchemaValidator | None:
+        """Validate records (setting ``validate_records``) with a compiled validator."""
+        return FastJSONSchemaValidator(self.schema) if self.validate_schema else None
 
     # Setup: decide columns once per SCHEMA message
 
