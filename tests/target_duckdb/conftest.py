@@ -64,6 +64,7 @@ class Loader:
         self.workdir = workdir
         self.db = workdir / "warehouse.duckdb"
         self.last_target: TargetDuckDB | None = None
+        self.last_stdout = ""
 
     def write_input(self, messages: t.Iterable[dict]) -> Path:
         path = self.workdir / f"input-{uuid.uuid4().hex}.jsonl"
@@ -79,9 +80,12 @@ class Loader:
         target = TargetDuckDB(config=self.config(**config), validate_config=True)
         self.last_target = target
         stdout = io.StringIO()
-        with input_file.open() as singer_input, contextlib.redirect_stdout(stdout):
-            target.listen(singer_input)
-        return [json.loads(line) for line in stdout.getvalue().splitlines() if line.strip()]
+        try:
+            with input_file.open() as singer_input, contextlib.redirect_stdout(stdout):
+                target.listen(singer_input)
+        finally:
+            self.last_stdout = stdout.getvalue()
+        return [json.loads(line) for line in self.last_stdout.splitlines() if line.strip()]
 
     def query(self, sql: str) -> list[tuple]:
         with duckdb.connect(str(self.db), read_only=True) as con:
