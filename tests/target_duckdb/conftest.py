@@ -66,15 +66,18 @@ class Loader:
         self.last_target: TargetDuckDB | None = None
         self.last_stdout = ""
 
-    def write_input(self, messages: t.Iterable[dict]) -> Path:
+    def write_input(self, messages: t.Iterable[dict | str]) -> Path:
+        """Write messages; a ``str`` is written as is (exact JSON number text)."""
         path = self.workdir / f"input-{uuid.uuid4().hex}.jsonl"
-        path.write_text("".join(json.dumps(m) + "\n" for m in messages))
+        path.write_text(
+            "".join((m if isinstance(m, str) else json.dumps(m)) + "\n" for m in messages)
+        )
         return path
 
     def config(self, **overrides: t.Any) -> dict:
         return {"filepath": str(self.db), "default_target_schema": "raw", **overrides}
 
-    def run(self, messages: t.Iterable[dict], **config: t.Any) -> list[dict]:
+    def run(self, messages: t.Iterable[dict | str], **config: t.Any) -> list[dict]:
         """Run the target on the messages; return the STATE values it printed."""
         input_file = self.write_input(messages)
         target = TargetDuckDB(config=self.config(**config), validate_config=True)

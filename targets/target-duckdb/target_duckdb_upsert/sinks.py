@@ -66,6 +66,17 @@ def _as_decimal_text(value: object) -> object:
     return str(value) if isinstance(value, (Decimal, int, float)) else value
 
 
+def _without_multiple_of(schema: object) -> object:
+    """Drop ``multipleOf``: the SDK reads numbers as Decimal, which the compiled
+    check divides by a float (TypeError), and float division would wrongly reject
+    values like 19.99 for 0.01 anyway. The DECIMAL column enforces the scale."""
+    if isinstance(schema, dict):
+        return {k: _without_multiple_of(v) for k, v in schema.items() if k != "multipleOf"}
+    if isinstance(schema, list):
+        return [_without_multiple_of(v) for v in schema]
+    return schema
+
+
 class FastJSONSchemaValidator(BaseJSONSchemaValidator):
     """Record validation compiled to Python code by ``fastjsonschema``.
 
@@ -80,7 +91,7 @@ class FastJSONSchemaValidator(BaseJSONSchemaValidator):
         try:
             # use_default=False: validation must never change the record.
             self._validate = fastjsonschema.compile(
-                schema, use_default=False, use_formats=False
+                _without_multiple_of(schema), use_default=False, use_formats=False
             )
         except fastjsonschema.JsonSchemaDefinitionException as exc:
             msg = f"Schema Validation Error: {exc}"
