@@ -1,0 +1,44 @@
+"""Fixtures every tap's tests share: fakes on free ports, an isolated Meltano sandbox run."""
+
+from __future__ import annotations
+
+import typing as t
+
+import pytest
+from api_sandbox import registry
+from support.meltano import SandboxMeltano
+from support.paths import ROOT
+
+if t.TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from pathlib import Path
+
+    from api_sandbox.server import FakeAPI
+
+
+@pytest.fixture
+def start_fake() -> Iterator[Callable[..., FakeAPI]]:
+    """``start_fake("calendly", seed=3, scale=0.2)``: a started fake, stopped after the test."""
+    started: list[FakeAPI] = []
+
+    def start(name: str, **kwargs: t.Any) -> FakeAPI:
+        fake = registry.load(name)(**kwargs).start()
+        started.append(fake)
+        return fake
+
+    yield start
+    for fake in started:
+        fake.stop()
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path) -> SandboxMeltano:
+    """Meltano's `sandbox` environment with its own state DB and outputs under tmp_path."""
+    return SandboxMeltano(workdir=tmp_path)
+
+
+@pytest.fixture(scope="session")
+def meltano_plugins() -> None:
+    """End-to-end tests need `meltano install` to have run (``make test`` does it)."""
+    if not (ROOT / ".meltano").is_dir():
+        pytest.fail("Meltano plugins are not installed: run `make install` (or `make test`).")
