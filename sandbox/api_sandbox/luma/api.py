@@ -1,0 +1,204 @@
+"""Fake Luma public API, legacy v1 generation, per ../shared/reference/apis.md §4.
+
+Reproduces:
+
+- auth by the ``x-luma-api-key`` header: a missing or blank key answers 400, an unknown key 401;
+- the list envelope ``{"entries": [...], "has_more": bool, "next_cursor": str}`` with records
+  wrapped in entries (``entries[].event`` plus entry-level ``tags``; ``entries[].guest``);
+- ``pagination_limit`` clamped to :data:`MAX_PAGE_SIZE` (the server "enforces a maximum"; a
+  public client names 50), :data:`DEFAULT_PAGE_SIZE` when absent, 400 when not a positive integer;
+- ``pagination_cursor``: opaque keyset cursors, 400 for a cursor this server did not issue;
+- the documented quirk that ``has_more`` is authoritative: the last page still carries a
+  ``next_cursor`` (following it costs a request and returns an empty page);
+- list-events filters ``after``/``before`` (on event start) and ``sort_column``/``sort_direction``;
+  get-guests ``event_api_id`` (required), ``approval_status``, ``sort_column``/``sort_direction``;
+- rate limits per key: the newest documented limit (200 requests per minute), answered with
+  429 and no ``Retry-After`` (none is documented), followed by the 1-minute block the older
+  documentation describes.
+
+Not documented, chosen here (and said so in taps/tap-luma/README.md): error bodies are
+``{"message": "..."}``; an unknown ``event_api_id`` answers 404.
+"""
+
+from __future__ import annotations
+
+import time
+import typing as t
+
+from api_sandbox.datagen import decode_cursor, encode_cursor, keyset_page, parse_iso
+from api_sandbox.luma.data import LumaData
+from api_sandbox.server import FakeAPI, Request, Response, json_response, route
+
+#: Most entries one page returns; larger ``pagination_limit`` values are clamped to it.
+MAX_PAGE_SIZE = 50
+#: Entries per page when ``pagination_limit`` is not sent (not documented; an assumption).
+DEFAULT_PAGE_SIZE = 20
+#: Newest documented limit: 200 requests per minute per calendar key, GET and POST together.
+RATE_LIMITS: tuple[tuple[int, float], ...] = ((200, 60.0),)
+#: Older documentation: once over the limit, the key is blocked for one minute.
+LOCKOUT_SECONDS = 60.0
+
+_SORT_DIRECTIONS = {"asc": False, "desc": True, "asc nulls last": False, "desc nulls last": True}
+_GUEST_SORT_COLUMNS = ("name", "email", "created_at", "registered_at", "checked_in_at")
+
+
+class BadRequest(Exception):
+    """A 400 answer with Luma's message."""
+
+
+class FakeLuma(FakeAPI):
+    name = "luma"
+    valid_key = "sandbox-luma-key"
+    rate_limits = RATE_LIMITS
+
+    def __init__(
+        self,
+        *,
+        seed: int = 1,
+        scale: float = 1.0,
+        rate_limits: tuple[tuple[int, float], ...] | None = None,
+        lockout_seconds: float = LOCKOUT_SECONDS,
+        **kwargs: t.Any,
+    ) -> None:
+        super().__init__(seed=seed, scale=scale, **kwargs)
+        self.data = LumaData(seed=seed, scale=scale)
+        if rate_limits is not None:
+            self.rate_limits = rate_limits
+        self.lockout_seconds = lockout_seconds
+        self._blocked_until = 0.0
+
+    def mutate(self, **kwargs: t.Any) -> dict[str, list[str]]:
+        with self.lock:
+            return self.data.mutate(**kwargs)
+
+    # -- vendor conventions ---------------------------------------------------------------------
+
+    def authenticate(self, request: Request) -> Response | None:
+        key = (request.header("x-luma-api-key") or "").strip()
+        if not key:
+            return self.error(400, "Missing API key. Pass your API key in the x-luma-api-key header.")
+        if key != self.valid_key:
+            return self.error(401, "Invalid API key.")
+        return None
+
+    def not_found(self, request: Request) -> Response:
+        return self.error(404, "Not found")
+
+    def rate_limited(self, retry_after: int) -> Response:
+        # Luma documents the 429 but no Retry-After header.
+        return self.error(429, "Too many requests. Please slow down and try again in a minute.")
+
+    def _rate_limit_wait(self) -> int | None:
+        now = time.monotonic()
+        if now < self._blocked_until:
+            return max(1, int(self._blocked_until - now + 0.999))
+        wait = super()._rate_limit_wait()
+        if wait is not None and self.lockout_seconds:
+            self._blocked_until = now + self.lockout_seconds
+        return wait
+
+    # -- pagination -------------------------------------------------------------------------------
+
+    def _page(
+        self,
+        request: Request,
+        items: list[dict[str, t.Any]],
+        key: t.Callable[[dict[str, t.Any]], list[str]],
+        wrap: t.Callable[[dict[str, t.Any]], dict[str, t.Any]],
+        *,
+        descending: bool,
+    ) -> Response:
+        limit = _page_size(request)
+        after = None
+        cursor = request.arg("pagination_cursor")
+        if cursor:
+            state = decode_cursor(cursor)
+            if state is None or not isinstance(state.get("after"), list):
+                raise BadRequest("Invalid pagination_cursor.")
+            after = state["after"]
+        ordered = sorted(items, key=key, reverse=descending)
+        page, more_after = keyset_page(ordered, key, after, limit, descending=descending)
+        body: dict[str, t.Any] = {"entries": [wrap(item) for item in page], "has_more": more_after is not None}
+        if page:
+            # Quirk: the last page still carries a cursor (pointing past its last entry).
+            body["next_cursor"] = encode_cursor({"after": list(key(page[-1]))})
+        return json_response(body)
+
+    # -- routes -----------------------------------------------------------------------------------
+
+    @route("GET", r"/public/v1/calendar/list-events")
+    def list_events(self, request: Request) -> Response:
+        try:
+            items = self.data.events
+            for name, keep in (("after", lambda s, b: s >= b), ("before", lambda s, b: s < b)):
+                bound = _instant(request, name)
+                if bound is not None:
+                    items = [e for e in items if keep(parse_iso(e["start_at"]), bound)]
+            sort_column = request.arg("sort_column", "start_at")
+            if sort_column != "start_at":
+                raise BadRequest("Invalid sort_column. Expected: start_at.")
+            return self._page(
+                request,
+                items,
+                lambda e: [e["start_at"], e["api_id"]],
+                lambda e: {"api_id": e["api_id"], "event": e, "tags": self.data.event_tags[e["api_id"]]},
+                descending=_descending(request),
+            )
+        except BadRequest as error:
+            return self.error(400, str(error))
+
+    @route("GET", r"/public/v1/event/get-guests")
+    def get_guests(self, request: Request) -> Response:
+        try:
+            event_api_id = request.arg("event_api_id")
+            if not event_api_id:
+                raise BadRequest("Missing event_api_id.")
+            event = self.data.event(event_api_id)
+            if event is None:
+                return self.error(404, f"Event {event_api_id} not found.")
+            items = self.data.guests[event_api_id]
+            status = request.arg("approval_status")
+            if status:
+                items = [g for g in items if g["approval_status"] == status]
+            sort_column = request.arg("sort_column", "created_at")
+            if sort_column not in _GUEST_SORT_COLUMNS:
+                raise BadRequest(f"Invalid sort_column. Expected one of: {', '.join(_GUEST_SORT_COLUMNS)}.")
+            return self._page(
+                request,
+                items,
+                lambda g: [g.get(sort_column) or "", g["api_id"]],
+                lambda g: {"api_id": g["api_id"], "guest": g},
+                descending=_descending(request),
+            )
+        except BadRequest as error:
+            return self.error(400, str(error))
+
+
+def _page_size(request: Request) -> int:
+    raw = request.arg("pagination_limit")
+    if raw is None:
+        return DEFAULT_PAGE_SIZE
+    try:
+        limit = int(raw)
+    except ValueError:
+        raise BadRequest("Invalid pagination_limit: must be a positive integer.") from None
+    if limit < 1:
+        raise BadRequest("Invalid pagination_limit: must be a positive integer.")
+    return min(limit, MAX_PAGE_SIZE)
+
+
+def _descending(request: Request) -> bool:
+    direction = request.arg("sort_direction", "asc")
+    if direction not in _SORT_DIRECTIONS:
+        raise BadRequest(f"Invalid sort_direction. Expected one of: {', '.join(_SORT_DIRECTIONS)}.")
+    return _SORT_DIRECTIONS[direction]
+
+
+def _instant(request: Request, name: str) -> t.Any:
+    raw = request.arg(name)
+    if raw is None:
+        return None
+    try:
+        return parse_iso(raw)
+    except ValueError:
+        raise BadRequest(f"Invalid {name}: expected an ISO-8601 date-time.") from None
