@@ -1,0 +1,3 @@
+from tap_luma.tap import TapLuma
+
+TapLuma.cli()
