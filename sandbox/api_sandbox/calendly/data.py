@@ -40,7 +40,7 @@ class CalendlyData:
         for _ in range(n(450)):
             self._book(self.fake.moment(self.anchor, days_before=180, days_after=120))
         # One large group event so that a child list needs several pages too.
-        big = self._book(self.anchor + dt.timedelta(days=10), invitees=max(3, int(150 * scale)))
+        big = self._book(self.anchor + dt.timedelta(days=10), invitees=max(101, int(150 * scale)))
         big["name"] = "Quarterly all-hands"
 
     # -- timestamps ------------------------------------------------------------------------
