@@ -274,6 +274,10 @@ class LumaData:
     def event(self, api_id: str) -> dict[str, t.Any] | None:
         return next((e for e in self.events if e["api_id"] == api_id), None)
 
+    def every_guest(self) -> list[dict[str, t.Any]]:
+        """Every guest of every event, as the API serves them."""
+        return [guest for guests in self.guests.values() for guest in guests]
+
     def all_guests(self) -> list[dict[str, t.Any]]:
         """Every guest with the ``event_api_id`` of its event (as the tap emits them)."""
         return [

@@ -88,7 +88,10 @@ class LumaStream(SchedulingAPIStream[str | None]):
 
     @property
     def authenticator(self) -> APIKeyAuthenticator:
-        return APIKeyAuthenticator(key="x-luma-api-key", value=self.config["api_key"], location="header")
+        # Stripped: a key pasted with a trailing newline would otherwise make `requests` raise
+        # an error that quotes the header value, i.e. print the key.
+        key = str(self.config["api_key"]).strip()
+        return APIKeyAuthenticator(key="x-luma-api-key", value=key, location="header")
 
     def backoff_wait_generator(self) -> Generator[float, t.Any, None]:
         return luma_backoff_waits(self.rate_limit_block_seconds)

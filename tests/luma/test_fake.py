@@ -1,0 +1,138 @@
+"""The fake Luma API behaves as the reference documents (so the tap is tested against Luma, not a stub)."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from api_sandbox.luma import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, FakeLuma
+
+REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "schemas" / "luma.json"
+EVENTS = "/public/v1/calendar/list-events"
+GUESTS = "/public/v1/event/get-guests"
+
+
+def get(fake: FakeLuma, path: str, key: str | None = "sandbox-luma-key", **params: object) -> requests.Response:
+    headers = {"x-luma-api-key": key} if key is not None else {}
+    return requests.get(fake.url + path, headers=headers, params=params, timeout=10)
+
+
+@pytest.mark.parametrize(("key", "status"), [(None, 400), ("", 400), ("not-a-key", 401)])
+def test_missing_or_blank_key_is_400_unknown_key_is_401(luma, key, status):
+    fake = luma(scale=0.05)
+    response = get(fake, EVENTS, key=key)
+    assert response.status_code == status
+    assert set(response.json()) == {"message"}
+
+
+def test_default_page_size_and_limit_clamped_to_the_maximum(luma):
+    fake = luma(scale=0.5)
+    assert len(get(fake, EVENTS).json()["entries"]) == DEFAULT_PAGE_SIZE
+    assert len(get(fake, EVENTS, pagination_limit=1000).json()["entries"]) == MAX_PAGE_SIZE
+    assert get(fake, EVENTS, pagination_limit=0).status_code == 400
+    assert get(fake, EVENTS, pagination_limit="ten").status_code == 400
+
+
+def test_cursor_walk_returns_every_event_once_and_the_last_cursor_lingers(luma):
+    fake = luma(scale=0.5)
+    seen, cursor, pages = [], None, 0
+    while True:
+        params = {"pagination_limit": MAX_PAGE_SIZE, **({"pagination_cursor": cursor} if cursor else {})}
+        body = get(fake, EVENTS, **params).json()
+        pages += 1
+        seen += [entry["event"]["api_id"] for entry in body["entries"]]
+        assert all(entry["api_id"] == entry["event"]["api_id"] for entry in body["entries"])
+        cursor = body.get("next_cursor")
+        if not body["has_more"]:
+            break
+    assert pages > 1
+    assert sorted(seen) == sorted(e["api_id"] for e in fake.data.events)
+    # The documented quirk: the last page still carries a cursor; following it is a wasted request.
+    assert cursor
+    tail = get(fake, EVENTS, pagination_cursor=cursor).json()
+    assert tail["entries"] == [] and tail["has_more"] is False
+
+
+def test_invalid_cursor_is_400(luma):
+    fake = luma(scale=0.05)
+    assert get(fake, EVENTS, pagination_cursor="garbage!").status_code == 400
+
+
+def test_guests_filter_by_event_and_unknown_event(luma):
+    fake = luma(scale=0.2)
+    event = max(fake.data.events, key=lambda e: len(fake.data.guests[e["api_id"]]))
+    body = get(fake, GUESTS, event_api_id=event["api_id"], pagination_limit=50).json()
+    expected = {g["api_id"] for g in fake.data.guests[event["api_id"]]}
+    assert {entry["guest"]["api_id"] for entry in body["entries"]} == expected
+    approved = get(fake, GUESTS, event_api_id=event["api_id"], approval_status="approved", pagination_limit=50).json()
+    assert {e["guest"]["approval_status"] for e in approved["entries"]} <= {"approved"}
+    assert get(fake, GUESTS).status_code == 400
+    assert get(fake, GUESTS, event_api_id="evt-doesnotexist").status_code == 404
+
+
+def test_start_time_filters(luma):
+    fake = luma(scale=0.3)
+    middle = sorted(e["start_at"] for e in fake.data.events)[len(fake.data.events) // 2]
+    body = get(fake, EVENTS, after=middle, pagination_limit=50).json()
+    assert body["entries"]
+    assert all(entry["event"]["start_at"] >= middle for entry in body["entries"])
+
+
+def test_default_dataset_needs_several_pages_at_the_maximum(luma):
+    fake = luma()
+    assert len(fake.data.events) > 3 * MAX_PAGE_SIZE
+    assert max(len(g) for g in fake.data.guests.values()) > 2 * MAX_PAGE_SIZE
+
+
+def test_every_reference_field_is_present_with_values_and_nulls(luma):
+    fake = luma()
+    reference = json.loads(REFERENCE.read_text())["streams"]
+    for stream, records in (("events_legacy", fake.data.events), ("guests_legacy", fake.data.every_guest())):
+        fields = [f for f, spec in reference[stream]["fields"].items() if "NOT from API" not in str(spec)]
+        for field in fields:
+            assert all(field in record for record in records), f"{stream}.{field} missing"
+            assert any(record[field] not in (None, [], "") for record in records), f"{stream}.{field} never set"
+        nullable = [f for f in fields if "null" in str(reference[stream]["fields"][f])]
+        assert any(any(r[f] is None for r in records) for f in nullable), f"{stream}: no nulls at all"
+    nested = reference["events_legacy"]["fields"]["geo_address_json"]
+    addresses = [e["geo_address_json"] for e in fake.data.events if e["geo_address_json"]]
+    assert all(set(a) == {k for k in nested if not k.startswith("_")} for a in addresses)
+
+
+def test_timestamps_are_iso_with_milliseconds(luma):
+    fake = luma(scale=0.05)
+    event = fake.data.events[0]
+    assert event["start_at"].endswith("Z") and len(event["start_at"]) == len("2022-10-19T03:27:13.673Z")
+
+
+def test_same_seed_same_data(luma):
+    assert luma(scale=0.1).data.events == luma(scale=0.1).data.events
+    assert luma(scale=0.1, seed=2).data.events != luma(scale=0.1).data.events
+
+
+def test_mutate_updates_creates_deletes_and_changes_guests(luma):
+    fake = luma(scale=0.3)
+    before = {e["api_id"]: dict(e) for e in fake.data.events}
+    touched = fake.mutate()
+    after = {e["api_id"]: e for e in fake.data.events}
+    assert all(after[i]["name"] != before[i]["name"] for i in touched["updated"])
+    assert all(after[i]["start_at"] > before[i]["start_at"] for i in touched["rescheduled"])
+    assert touched["created"] and all(i in after and i not in before for i in touched["created"])
+    assert touched["deleted"] and all(i in before and i not in after for i in touched["deleted"])
+    statuses = {g["api_id"]: g["approval_status"] for g in fake.data.every_guest()}
+    assert touched["guest_declined"] and all(statuses[i] == "declined" for i in touched["guest_declined"])
+    assert touched["guest_registered"] and all(statuses[i] == "approved" for i in touched["guest_registered"])
+
+
+def test_rate_limit_is_429_without_retry_after_then_a_block(luma):
+    fake = luma(scale=0.05, rate_limits=((3, 60.0),), lockout_seconds=2.0)
+    assert [get(fake, EVENTS).status_code for _ in range(3)] == [200, 200, 200]
+    limited = get(fake, EVENTS)
+    assert limited.status_code == 429
+    assert "Retry-After" not in limited.headers
+    assert "message" in limited.json()
+    time.sleep(2.1)  # the block is over, but the 60 s window still holds 3 requests
+    assert get(fake, EVENTS).status_code == 429
