@@ -1,0 +1,580 @@
+"""A generated Float team: people, projects and their schedule, time off and logged time.
+
+Every field of ../shared/reference/schemas/float.json is present, with Float's conventions:
+integer ids (``logged_time_id`` is a 24-hex string), 0/1 integer flags, money as decimal
+strings, ``created``/``modified`` as ``YYYY-MM-DD HH:MM:SS`` in UTC without a zone, dates as
+``YYYY-MM-DD``. Lists are kept in creation order (the order the API pages through them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import typing as t
+
+from api_sandbox.datagen import FIRST_NAMES, LAST_NAMES, Faker, today_utc, utc_now
+
+#: Float's timestamp format (UTC, no zone) and date format.
+TIMESTAMP = "%Y-%m-%d %H:%M:%S"
+DATE = "%Y-%m-%d"
+
+#: Default size of each list at scale 1.0: every list needs several pages of 200 (the maximum).
+SIZES = {
+    "accounts": 420,
+    "departments": 410,
+    "people": 620,
+    "roles": 410,
+    "holidays": 410,
+    "projects": 520,
+    "status": 450,
+    "timeoffs": 500,
+    "timeoff_types": 410,
+    "clients": 430,
+    "phases": 640,
+    "project_tasks": 720,
+    "milestones": 500,
+    "tasks": 1400,
+    "logged_time": 1800,
+    # Public holidays: regions x holidays per region (one record per holiday and region).
+    "public_holiday_regions": 30,
+}
+PUBLIC_HOLIDAYS_PER_REGION = 15
+#: Years the public-holiday calendars cover, relative to this year.
+PUBLIC_HOLIDAY_YEARS = range(-6, 3)
+
+DEPARTMENT_NAMES = ("Design", "Engineering", "Marketing", "Operations", "Finance", "Sales", "Strategy", "Research")
+ROLE_NAMES = ("Designer", "Developer", "Producer", "Account Manager", "Copywriter", "Architect", "Analyst", "QA")
+HOLIDAY_NAMES = (
+    "New Year's Day", "Good Friday", "Easter Monday", "Labour Day", "Ascension Day", "Whit Monday",
+    "National Day", "Assumption Day", "All Saints' Day", "Christmas Day", "Boxing Day", "Bank Holiday",
+    "Independence Day", "Thanksgiving", "Memorial Day", "Spring Festival", "Midsummer", "King's Day",
+)
+COLORS = ("3a7bd5", "e94e77", "2ecc71", "f39c12", "9b59b6", "1abc9c", "34495e", "d35400")
+
+
+def timestamp(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.timezone.utc).strftime(TIMESTAMP)
+
+
+def day(moment: dt.datetime | dt.date) -> str:
+    return moment.strftime(DATE)
+
+
+class FloatData:
+    """The team's current state. ``mutate()`` changes it the way a week of real use does."""
+
+    def __init__(self, *, seed: int = 1, scale: float = 1.0) -> None:
+        self.fake = Faker(seed)
+        self.anchor = today_utc()
+        self._ids: dict[str, int] = {}
+        n = lambda name: max(3, int(SIZES[name] * scale))  # noqa: E731
+
+        self.departments = [self._department() for _ in range(n("departments"))]
+        self.roles = [self._role() for _ in range(n("roles"))]
+        self.clients = [self._client() for _ in range(n("clients"))]
+        self.regions = list(range(1, n("public_holiday_regions") + 1))
+        self.people = [self._person() for _ in range(n("people"))]
+        self.accounts = [self._account(i) for i in range(n("accounts"))]
+        self.timeoff_types = [self._timeoff_type() for _ in range(n("timeoff_types"))]
+        self.projects = [self._project() for _ in range(n("projects"))]
+        self.phases = [self._phase() for _ in range(n("phases"))]
+        self.project_tasks = [self._project_task() for _ in range(n("project_tasks"))]
+        for project in self.projects:
+            self._refresh_project_expansions(project)
+        for phase in self.phases:
+            self._refresh_phase_expansions(phase)
+        self.milestones = [self._milestone() for _ in range(n("milestones"))]
+        self.tasks = [self._task() for _ in range(n("tasks"))]
+        self.logged_time = [self._logged_time() for _ in range(n("logged_time"))]
+        self.status = [self._status() for _ in range(n("status"))]
+        self.timeoffs = [self._timeoff() for _ in range(n("timeoffs"))]
+        self.holidays = [self._holiday() for _ in range(n("holidays"))]
+        self.public_holiday_calendar = self._public_holiday_calendar()
+        self._last_tick = self.anchor
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _next_id(self, kind: str) -> int:
+        # Ids start at an arbitrary offset, as database ids of a long-lived account do.
+        self._ids[kind] = self._ids.get(kind, 1000 * (len(self._ids) + 1) + self.fake.rng.randint(0, 500)) + 1
+        return self._ids[kind]
+
+    def _created_modified(self) -> tuple[str, str]:
+        created = self.fake.moment(self.anchor, days_before=700, days_after=-30)
+        modified = created + dt.timedelta(days=self.fake.rng.uniform(0, 25), seconds=self.fake.rng.randint(0, 86400))
+        return timestamp(created), timestamp(min(modified, self.anchor - dt.timedelta(days=2)))
+
+    def _date_range(self, *, days_before: float = 200, days_after: float = 200, length: int = 20) -> tuple[str, str]:
+        start = self.fake.moment(self.anchor, days_before=days_before, days_after=days_after)
+        return day(start), day(start + dt.timedelta(days=self.fake.rng.randint(0, length)))
+
+    def _money(self, low: int, high: int) -> str:
+        return f"{self.fake.rng.randint(low, high)}.{self.fake.rng.choice(('00', '50', '25'))}"
+
+    def _account_id(self) -> int | None:
+        return self.fake.choice(self.accounts)["account_id"] if getattr(self, "accounts", None) else None
+
+    def tick(self) -> str:
+        """A modification time: now (Float stores whole seconds, so equal values are normal)."""
+        self._last_tick = max(utc_now(), self._last_tick)
+        return timestamp(self._last_tick)
+
+    # -- generators ----------------------------------------------------------------------------
+
+    def _department(self) -> dict[str, t.Any]:
+        department_id = self._next_id("department")
+        return {"department_id": department_id, "name": f"{self.fake.choice(DEPARTMENT_NAMES)} {department_id}"}
+
+    def _role(self) -> dict[str, t.Any]:
+        created, modified = self._created_modified()
+        role_id = self._next_id("role")
+        return {
+            "id": role_id,
+            "name": f"{self.fake.choice(ROLE_NAMES)} {role_id}",
+            "created": created,
+            "modified": modified,
+            "created_by": self.fake.rng.randint(1, 50),
+            "modified_by": self.fake.maybe(self.fake.rng.randint(1, 50), 0.3),
+        }
+
+    def _client(self) -> dict[str, t.Any]:
+        first, last = self.fake.person()
+        return {"client_id": self._next_id("client"), "name": f"{last} {self.fake.choice(('Ltd', 'GmbH', 'Inc', '& Co'))}"}
+
+    def _person(self) -> dict[str, t.Any]:
+        first, last = self.fake.person()
+        created, modified = self._created_modified()
+        department = self.fake.maybe(self.fake.choice(self.departments), 0.15)
+        hours = [0, 8, 8, 8, 8, self.fake.choice((8, 6, 4)), 0]
+        start, end = self._date_range(days_before=900, days_after=-10, length=900)
+        active = 1 if self.fake.chance(0.85) else 0
+        return {
+            "people_id": self._next_id("person"),
+            "name": f"{first} {last}",
+            "email": self.fake.maybe(self.fake.email(first, last, "team.example"), 0.1),
+            "job_title": self.fake.maybe(self.fake.choice(ROLE_NAMES), 0.2),
+            "role_id": self.fake.maybe(self.fake.choice(self.roles)["id"], 0.3),
+            "department": {"department_id": department["department_id"], "name": department["name"]} if department else None,
+            "avatar_file": self.fake.maybe(f"https://float-avatars.example/{self.fake.hex_id(16)}.jpg", 0.5),
+            "auto_email": self.fake.choice((0, 1)),
+            "employee_type": self.fake.choice((0, 1)),
+            "people_type_id": self.fake.choice((1, 1, 2, 3)),
+            "contractor": self.fake.choice((0, 0, 1)),
+            "active": active,
+            "region_id": self.fake.maybe(self.fake.choice(self.regions), 0.4),
+            "start_date": self.fake.maybe(start, 0.3),
+            "end_date": end if not active else None,
+            "default_hourly_rate": self.fake.maybe(self._money(40, 180), 0.3),
+            "cost_rate": self.fake.maybe(self._money(20, 90), 0.5),
+            "tags": [
+                {"name": self.fake.choice(("remote", "senior", "freelance", "onsite", "lead")), "type": self.fake.choice((1, 2))}
+                for _ in range(self.fake.rng.randint(0, 2))
+            ],
+            "work_days_hours": hours,
+            "work_days_hours_history": self.fake.maybe({day(self.anchor - dt.timedelta(days=365)): [0, 8, 8, 8, 8, 8, 0]}, 0.6),
+            "created": created,
+            "modified": modified,
+        }
+
+    def _account(self, index: int) -> dict[str, t.Any]:
+        created, modified = self._created_modified()
+        person = self.people[index] if index < len(self.people) and self.fake.chance(0.9) else None
+        first, last = self.fake.person()
+        return {
+            "account_id": self._next_id("account"),
+            "name": person["name"] if person else f"{first} {last}",
+            "email": (person or {}).get("email") or self.fake.email(first, last, "team.example"),
+            "account_type": 1 if index == 0 else self.fake.choice((2, 3, 4, 4, 4)),
+            "access": self.fake.choice((0, 1, 2)),
+            "active": 1 if self.fake.chance(0.9) else 0,
+            "avatar": self.fake.maybe(f"https://float-avatars.example/{self.fake.hex_id(16)}.jpg", 0.5),
+            "created": created,
+            "modified": modified,
+            "edit_rights": self.fake.choice((0, 1)),
+            "view_rights": self.fake.choice((0, 1)),
+            "budget_rights": self.fake.choice((0, 1)),
+            "timezone": self.fake.maybe(self.fake.choice(("Europe/London", "America/New_York", "Australia/Sydney")), 0.2),
+            "department_filter": self.fake.maybe(
+                [d["department_id"] for d in self.fake.rng.sample(self.departments, 2)], 0.7
+            ),
+            "people_id": person["people_id"] if person else None,
+        }
+
+    def _timeoff_type(self) -> dict[str, t.Any]:
+        type_id = self._next_id("timeoff_type")
+        return {
+            "timeoff_type_id": type_id,
+            "timeoff_type_name": f"{self.fake.choice(('Annual leave', 'Sick leave', 'Parental leave', 'Training'))} {type_id}",
+            "color": self.fake.choice(COLORS),
+            "active": 1 if self.fake.chance(0.9) else 0,
+            "approval_required": self.fake.choice((0, 1)),
+            "created_by": self.fake.maybe(self._account_id(), 0.2),
+        }
+
+    def _project(self) -> dict[str, t.Any]:
+        created, modified = self._created_modified()
+        start, end = self._date_range(days_before=400, days_after=100, length=200)
+        project_id = self._next_id("project")
+        return {
+            "project_id": project_id,
+            "name": f"{self.fake.phrase(2)} {project_id}",
+            "project_code": self.fake.maybe(f"PRJ-{project_id}", 0.4),
+            "client_id": self.fake.maybe(self.fake.choice(self.clients)["client_id"], 0.2),
+            "color": self.fake.choice(COLORS),
+            "notes": self.fake.maybe(self.fake.sentence(), 0.5),
+            "tags": [self.fake.choice(("retainer", "internal", "fixed-fee", "priority")) for _ in range(self.fake.rng.randint(0, 2))],
+            "budget_type": self.fake.choice((0, 1, 2, 3)),
+            "budget_total": self.fake.maybe(self._money(1000, 90000), 0.4),
+            "budget_per_phase": self.fake.choice((0, 1)),
+            "budget_priority": self.fake.choice((0, 1)),
+            "default_hourly_rate": self.fake.maybe(self._money(60, 200), 0.4),
+            "non_billable": self.fake.choice((0, 0, 1)),
+            "tentative": self.fake.choice((0, 0, 0, 1)),
+            "status": self.fake.choice((1, 2, 3)),
+            "stage_id": self.fake.maybe(self.fake.rng.randint(1, 6), 0.5),
+            "locked_task_list": self.fake.choice((0, 1)),
+            "active": 1 if self.fake.chance(0.8) else 0,
+            "project_manager": self._account_id(),
+            "all_pms_schedule": self.fake.choice((0, 1)),
+            "created": created,
+            "modified": modified,
+            "start_date": self.fake.maybe(start, 0.2),
+            "end_date": self.fake.maybe(end, 0.3),
+            "project_tasks": [],
+            "project_team": [
+                {
+                    "people_id": person["people_id"],
+                    "role_id": self.fake.maybe(self.fake.choice(self.roles)["id"], 0.5),
+                    "phase_id": None,
+                    "hourly_rate": self.fake.maybe(float(self.fake.rng.randint(50, 150)), 0.5),
+                }
+                for person in self.fake.rng.sample(self.people, self.fake.rng.randint(0, 4))
+            ],
+        }
+
+    def _phase(self) -> dict[str, t.Any]:
+        created, modified = self._created_modified()
+        project = self.fake.choice(self.projects)
+        start, end = self._date_range(days_before=300, days_after=100, length=60)
+        return {
+            "phase_id": self._next_id("phase"),
+            "project_id": project["project_id"],
+            "name": self.fake.choice(("Discovery", "Design", "Build", "Launch", "Support")),
+            "color": self.fake.maybe(self.fake.choice(COLORS), 0.3),
+            "notes": self.fake.maybe(self.fake.sentence(), 0.6),
+            "start_date": start,
+            "end_date": end,
+            "non_billable": self.fake.choice((0, 1)),
+            "budget_total": self.fake.maybe(self._money(500, 20000), 0.5),
+            "default_hourly_rate": self.fake.maybe(self._money(60, 200), 0.6),
+            "tentative": self.fake.choice((0, 0, 1)),
+            "status": self.fake.choice((1, 2, 3)),
+            "active": 1 if self.fake.chance(0.85) else 0,
+            "created": created,
+            "modified": modified,
+            "phase_tasks": [],
+            "phase_team": [
+                {
+                    "people_id": member["people_id"],
+                    "role_id": member["role_id"],
+                    "hourly_rate": member["hourly_rate"],
+                }
+                for member in project["project_team"][: self.fake.rng.randint(0, 3)]
+            ],
+        }
+
+    def _project_task(self) -> dict[str, t.Any]:
+        created, modified = self._created_modified()
+        phase = self.fake.choice(self.phases) if self.fake.chance(0.4) else None
+        project_id = phase["project_id"] if phase else self.fake.choice(self.projects)["project_id"]
+        return {
+            "task_meta_id": self._next_id("task_meta"),
+            "task_name": self.fake.phrase(2),
+            "project_id": project_id,
+            "phase_id": phase["phase_id"] if phase else 0,
+            "billable": self.fake.choice((0, 1, 1)),
+            "count_tasks": self.fake.rng.randint(0, 30),
+            "count_logged_time": self.fake.rng.randint(0, 60),
+            "created": created,
+            "modified": modified,
+        }
+
+    def _refresh_project_expansions(self, project: dict[str, t.Any]) -> None:
+        """``project_tasks`` (from ``expand=project_tasks``) mirrors the project's task labels."""
+        project["project_tasks"] = [
+            {"task_meta_id": m["task_meta_id"], "task_name": m["task_name"], "billable": m["billable"]}
+            for m in self.project_tasks
+            if m["project_id"] == project["project_id"]
+        ]
+
+    def _refresh_phase_expansions(self, phase: dict[str, t.Any]) -> None:
+        phase["phase_tasks"] = [
+            {"task_meta_id": m["task_meta_id"], "task_name": m["task_name"], "billable": m["billable"]}
+            for m in self.project_tasks
+            if m["phase_id"] == phase["phase_id"]
+        ]
+
+    def _milestone(self) -> dict[str, t.Any]:
+        created, modified = self._created_modified()
+        phase = self.fake.choice(self.phases) if self.fake.chance(0.3) else None
+        start, end = self._date_range(days_before=200, days_after=200, length=3)
+        return {
+            "milestone_id": self._next_id("milestone"),
+            "name": f"{self.fake.choice(('Kick-off', 'Review', 'Sign-off', 'Release', 'Handover'))}",
+            "project_id": phase["project_id"] if phase else self.fake.choice(self.projects)["project_id"],
+            "phase_id": phase["phase_id"] if phase else None,
+            "date": start,
+            "end_date": self.fake.maybe(end, 0.5),
+            "created": created,
+            "modified": modified,
+        }
+
+    def _task(self) -> dict[str, t.Any]:
+        created, modified = self._created_modified()
+        meta = self.fake.choice(self.project_tasks)
+        people = self.fake.rng.sample(self.people, self.fake.choice((1, 1, 1, 2, 3)))
+        start, end = self._date_range(days_before=180, days_after=180, length=15)
+        return {
+            "task_id": self._next_id("task"),
+            "name": meta["task_name"],
+            "notes": self.fake.maybe(self.fake.sentence(), 0.6),
+            "hours": self.fake.choice((1.0, 2.0, 4.0, 6.0, 8.0, 2.5)),
+            "start_date": start,
+            "end_date": end,
+            # One assignee is in people_id; a shared allocation lists everyone in people_ids.
+            "people_id": people[0]["people_id"] if len(people) == 1 else None,
+            "people_ids": [p["people_id"] for p in people] if len(people) > 1 else None,
+            "project_id": meta["project_id"],
+            "phase_id": meta["phase_id"],
+            "task_meta_id": meta["task_meta_id"],
+            "status": self.fake.choice((1, 2, 2, 3)),
+            "billable": meta["billable"],
+            "repeat_state": self.fake.choice((0, 0, 0, 1, 2)),
+            "created": created,
+            "created_by": self._account_id(),
+            "modified": modified,
+            "modified_by": self.fake.maybe(self._account_id(), 0.3),
+        }
+
+    def _logged_time(self, *, at: str | None = None) -> dict[str, t.Any]:
+        created, modified = (at, at) if at else self._created_modified()
+        task = self.fake.choice(self.tasks)
+        date = self.fake.moment(self.anchor, days_before=200, days_after=-1)
+        locked = self.fake.chance(0.3)
+        return {
+            "logged_time_id": self.fake.hex_id(24),
+            "people_id": task["people_id"] or task["people_ids"][0],
+            "project_id": task["project_id"],
+            "phase_id": task["phase_id"],
+            "task_id": self.fake.maybe(task["task_id"], 0.3),
+            "task_meta_id": task["task_meta_id"],
+            "task_name": task["name"],
+            "date": day(date),
+            "reference_date": self.fake.maybe(day(date), 0.4),
+            "hours": self.fake.choice((0.5, 1.0, 1.5, 2.0, 4.0, 7.5, 8.0)),
+            "billable": task["billable"],
+            "notes": self.fake.maybe(self.fake.sentence(), 0.5),
+            "locked": 1 if locked else 0,
+            "locked_date": day(date + dt.timedelta(days=7)) if locked else None,
+            "priority": self.fake.choice((0, 0, 1)),
+            "created": created,
+            "created_by": self._account_id(),
+            "modified": modified,
+            "modified_by": self.fake.maybe(self._account_id(), 0.3),
+        }
+
+    def _status(self) -> dict[str, t.Any]:
+        created, modified = self._created_modified()
+        start, end = self._date_range(days_before=60, days_after=60, length=5)
+        return {
+            "status_id": self._next_id("status"),
+            "people_id": self.fake.choice(self.people)["people_id"],
+            "status_type_id": self.fake.choice((1, 2, 3, 4)),
+            "start_date": start,
+            "end_date": end,
+            "repeat_state": self.fake.choice((0, 0, 1)),
+            "created": created,
+            "created_by": self._account_id(),
+            "modified": modified,
+        }
+
+    def _timeoff(self) -> dict[str, t.Any]:
+        created, modified = self._created_modified()
+        kind = self.fake.choice(self.timeoff_types)
+        start, end = self._date_range(days_before=200, days_after=150, length=10)
+        full_day = self.fake.chance(0.8)
+        return {
+            "timeoff_id": self._next_id("timeoff"),
+            "timeoff_type_id": kind["timeoff_type_id"],
+            "timeoff_type_name": kind["timeoff_type_name"],
+            "people_ids": [p["people_id"] for p in self.fake.rng.sample(self.people, self.fake.choice((1, 1, 2)))],
+            "start_date": start,
+            "end_date": end,
+            "hours": None if full_day else self.fake.choice((2.0, 4.0)),
+            "full_day": 1 if full_day else 0,
+            "timeoff_notes": self.fake.maybe(self.fake.sentence(), 0.6),
+            "repeat_state": self.fake.choice((0, 0, 1)),
+            "status": self.fake.choice((1, 2, 2, 2)),  # 1 tentative/requested, 2 approved
+            "status_creator_id": self.fake.maybe(self._account_id(), 0.4),
+            "created": created,
+            "created_by": self._account_id(),
+            "modified": modified,
+            "modified_by": self.fake.maybe(self._account_id(), 0.4),
+        }
+
+    def _holiday(self) -> dict[str, t.Any]:
+        start, end = self._date_range(days_before=400, days_after=300, length=2)
+        return {
+            "holiday_id": self._next_id("holiday"),
+            "name": f"{self.fake.choice(('Team offsite', 'Office closed', 'Company day', 'Summer break'))}",
+            "date": start,
+            "end_date": end,
+        }
+
+    def _public_holiday_calendar(self) -> list[dict[str, t.Any]]:
+        """One entry per (holiday id, region): its dates over the years the calendar covers.
+
+        Ids are numbered per region, so the same id appears in several regions.
+        """
+        year = self.anchor.year
+        calendar = []
+        for region in self.regions:
+            for local_id in range(1, PUBLIC_HOLIDAYS_PER_REGION + 1):
+                month, dom = self.fake.rng.randint(1, 12), self.fake.rng.randint(1, 28)
+                length = self.fake.choice((1, 1, 1, 2))
+                dates = [
+                    day(dt.date(year + offset, month, dom) + dt.timedelta(days=extra))
+                    for offset in PUBLIC_HOLIDAY_YEARS
+                    for extra in range(length)
+                ]
+                calendar.append(
+                    {"id": local_id, "name": self.fake.choice(HOLIDAY_NAMES), "dates": dates, "region": region}
+                )
+        return calendar
+
+    # -- views used by the API and by tests ------------------------------------------------------
+
+    def public_holidays(self, start: dt.date, end: dt.date) -> list[dict[str, t.Any]]:
+        """Holidays with a date in [start, end], each with only its dates in that window."""
+        low, high = day(start), day(end)
+        found = []
+        for entry in self.public_holiday_calendar:
+            dates = [d for d in entry["dates"] if low <= d <= high]
+            if dates:
+                found.append({**entry, "dates": dates})
+        return found
+
+    def resources(self) -> dict[str, list[dict[str, t.Any]]]:
+        """Every list endpoint's records by stream name (public holidays: the current year)."""
+        year = self.anchor.year
+        return {
+            "accounts": self.accounts,
+            "departments": self.departments,
+            "people": self.people,
+            "roles": self.roles,
+            "public_holidays": self.public_holidays(dt.date(year, 1, 1), dt.date(year, 12, 31)),
+            "holidays": self.holidays,
+            "projects": self.projects,
+            "status": self.status,
+            "time_off": self.timeoffs,
+            "timeoff_types": self.timeoff_types,
+            "clients": self.clients,
+            "phases": self.phases,
+            "project_tasks": self.project_tasks,
+            "milestones": self.milestones,
+            "tasks": self.tasks,
+            "logged_time": self.logged_time,
+        }
+
+    # -- changes ---------------------------------------------------------------------------------
+
+    def mutate(self, *, seed: int = 2, changes: int = 5) -> dict[str, list[t.Any]]:
+        """A realistic round of edits; returns the ids touched, by ``<stream>.<kind of change>``.
+
+        Edits bump ``modified`` as Float does. Hard deletes (``tasks.deleted``,
+        ``logged_time.deleted``) are what Float's Delete Log endpoints report; list endpoints
+        simply stop returning the record.
+        """
+        rng = Faker(seed).rng
+        self.fake = Faker(seed + 1000)  # new records differ from the initial ones
+        touched: dict[str, list[t.Any]] = {}
+
+        def note(key: str, value: t.Any) -> None:
+            touched.setdefault(key, []).append(value)
+
+        for person in rng.sample(self.people, changes):
+            person.update(job_title=f"Senior {person['job_title'] or 'Specialist'}", default_hourly_rate=self._money(90, 220), modified=self.tick())
+            note("people.updated", person["people_id"])
+        leaver = rng.choice([p for p in self.people if p["active"] == 1])
+        leaver.update(active=0, end_date=day(self.anchor), modified=self.tick())
+        note("people.archived", leaver["people_id"])
+        newcomer = self._person()
+        newcomer.update(created=self.tick(), modified=self.tick())
+        self.people.append(newcomer)
+        note("people.added", newcomer["people_id"])
+
+        for project in rng.sample(self.projects, changes):
+            project.update(name=f"{project['name']} (phase 2)", budget_total=self._money(5000, 120000), modified=self.tick())
+            note("projects.updated", project["project_id"])
+        closed = rng.choice([p for p in self.projects if p["active"] == 1])
+        closed.update(active=0, status=3, modified=self.tick())
+        note("projects.archived", closed["project_id"])
+        project = self._project()
+        project.update(created=self.tick(), modified=self.tick())
+        self.projects.append(project)
+        note("projects.added", project["project_id"])
+        label = self._project_task()
+        label.update(project_id=project["project_id"], phase_id=0, created=self.tick(), modified=self.tick())
+        self.project_tasks.append(label)
+        self._refresh_project_expansions(project)  # adding a task label is a project edit
+        note("project_tasks.added", label["task_meta_id"])
+
+        for task in rng.sample(self.tasks, changes):
+            task.update(hours=float(task["hours"]) + 1.0, status=2, modified=self.tick())
+            note("tasks.updated", task["task_id"])
+        deleted_task = self.tasks.pop(rng.randrange(len(self.tasks)))
+        note("tasks.deleted", deleted_task["task_id"])
+        for _ in range(changes):
+            task = self._task()
+            task.update(created=self.tick(), modified=self.tick())
+            self.tasks.append(task)
+            note("tasks.added", task["task_id"])
+
+        for entry in rng.sample(self.logged_time, changes):
+            entry.update(hours=float(entry["hours"]) + 0.5, notes="Corrected", modified=self.tick())
+            note("logged_time.updated", entry["logged_time_id"])
+        deleted_entry = self.logged_time.pop(rng.randrange(len(self.logged_time)))
+        note("logged_time.deleted", deleted_entry["logged_time_id"])
+        for _ in range(changes):
+            entry = self._logged_time(at=self.tick())
+            self.logged_time.append(entry)
+            note("logged_time.added", entry["logged_time_id"])
+
+        # Full-table lists: edits, additions and deletions the next full read picks up.
+        for timeoff in rng.sample(self.timeoffs, changes):
+            timeoff.update(status=2 if timeoff["status"] == 1 else 1, timeoff_notes="Updated", modified=self.tick())
+            note("time_off.updated", timeoff["timeoff_id"])
+        gone = self.timeoffs.pop(rng.randrange(len(self.timeoffs)))
+        note("time_off.deleted", gone["timeoff_id"])
+        for status in rng.sample(self.status, changes):
+            status.update(status_type_id=1 + status["status_type_id"] % 4, modified=self.tick())
+            note("status.updated", status["status_id"])
+        self.status.append(self._status())
+        for milestone in rng.sample(self.milestones, changes):
+            milestone.update(date=day(self.anchor + dt.timedelta(days=rng.randint(5, 60))), modified=self.tick())
+            note("milestones.updated", milestone["milestone_id"])
+        for phase in rng.sample(self.phases, changes):
+            phase.update(status=3, modified=self.tick())
+            note("phases.updated", phase["phase_id"])
+        for client in rng.sample(self.clients, changes):
+            client.update(name=f"{client['name']} (renamed)")
+            note("clients.updated", client["client_id"])
+        for account in rng.sample(self.accounts, changes):
+            account.update(access=(account["access"] + 1) % 3, modified=self.tick())
+            note("accounts.updated", account["account_id"])
+        self.departments.append(self._department())
+        self.roles.append(self._role())
+        self.clients.append(self._client())
+        self.holidays.append(self._holiday())
+        self.timeoff_types.append(self._timeoff_type())
+        self.milestones.append(self._milestone())
+        return touched

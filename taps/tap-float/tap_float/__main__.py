@@ -1,0 +1,4 @@
+"""Singer tap for Float."""
+from tap_float.tap import TapFloat
+
+TapFloat.cli()

@@ -1,0 +1,1 @@
+"""JSON Schemas of the Float streams, one file per stream."""
