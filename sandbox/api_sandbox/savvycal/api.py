@@ -1,0 +1,193 @@
+"""Fake SavvyCal API v1 (https://api.savvycal.com), per ../shared/reference/apis.md §2.
+
+Reproduces:
+
+- ``Authorization: Bearer <token>``; a missing or unknown token gets the documented 401 body
+  ``{"errors": [{"message": "Unauthenticated"}]}`` (docs: endpoints/users, "Get Current User").
+- The Paginated List envelope ``{"entries": [...], "metadata": {"before", "after", "limit"}}``.
+  Lists are ordered by the resource's internal integer id, and cursors are what the docs'
+  example cursor ``g3QAAAABZAACaWRiAAAbFA==`` decodes to: a base64 Erlang term ``%{id: 6932}``
+  (the Elixir ``Paginator`` library). ``after`` is null on the last page, ``before`` on the first.
+- ``limit``: default 20, at most 100. Out-of-range values are clamped (what ``Paginator`` does
+  with its maximum; the docs say only "up to 100 allowed"); a non-integer is a 400.
+- ``/v1/events`` filters ``state`` (confirmed|canceled|all, default confirmed) and ``period``
+  (past|upcoming|all, default upcoming): without ``state=all&period=all`` only confirmed upcoming
+  events are listed.
+- ``/v1/time_zones``: a bare JSON array, no pagination, computed for ``instant`` (default now).
+- Rate limit: 300 requests per minute per token (the platform docs' figure; unconfirmed for this
+  API), answered with 429, ``retry-after`` in seconds and the platform's JSON:API-style body.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import struct
+import typing as t
+
+from api_sandbox.datagen import iso, parse_iso
+from api_sandbox.savvycal.data import SavvyCalData
+from api_sandbox.server import FakeAPI, Request, Response, json_response, route
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+
+
+class BadRequest(Exception):
+    """A parameter the API rejects with 400."""
+
+
+class FakeSavvyCal(FakeAPI):
+    name = "savvycal"
+    valid_key = "sandbox-savvycal-key"
+    rate_limits = ((300, 60.0),)
+
+    def __init__(self, *, seed: int = 1, scale: float = 1.0, **kwargs: t.Any) -> None:
+        super().__init__(seed=seed, scale=scale, **kwargs)
+        self.data = SavvyCalData(seed=seed, scale=scale)
+
+    # -- vendor conventions -------------------------------------------------------------------
+
+    def error_body(self, status: int, message: str) -> dict[str, t.Any]:
+        if status == 429:
+            return _rate_limit_body()
+        return {"errors": [{"message": message}]}
+
+    def rate_limited(self, retry_after: int) -> Response:
+        return json_response(_rate_limit_body(), 429, {"retry-after": str(retry_after)})
+
+    def not_found(self, request: Request) -> Response:
+        return self.error(404, "Not Found")
+
+    def authenticate(self, request: Request) -> Response | None:
+        scheme, _, token = (request.header("Authorization") or "").partition(" ")
+        if scheme != "Bearer" or token != self.valid_key:
+            return self.error(401, "Unauthenticated")
+        return None
+
+    # -- pagination ---------------------------------------------------------------------------
+
+    def _paginated(self, request: Request, records: t.Sequence[tuple[int, dict[str, t.Any]]]) -> Response:
+        """One page of ``records`` (``(internal id, body)`` in id order) per before/after/limit."""
+        try:
+            limit = _limit(request)
+            after, before = _cursor_arg(request, "after"), _cursor_arg(request, "before")
+        except BadRequest as error:
+            return self.error(400, str(error))
+        ids = [seq for seq, _ in records]
+        if after is not None:
+            start = next((i for i, seq in enumerate(ids) if seq > after), len(ids))
+            page = records[start : start + limit]
+        elif before is not None:
+            stop = next((i for i, seq in enumerate(ids) if seq >= before), len(ids))
+            start = max(0, stop - limit)
+            page = records[start:stop]
+        else:
+            start = 0
+            page = records[:limit]
+        end = start + len(page)
+        return json_response(
+            {
+                "entries": [body for _, body in page],
+                "metadata": {
+                    "before": encode_cursor(page[0][0]) if page and start > 0 else None,
+                    "after": encode_cursor(page[-1][0]) if page and end < len(records) else None,
+                    "limit": limit,
+                },
+            }
+        )
+
+    # -- routes -------------------------------------------------------------------------------
+
+    @route("GET", r"/v1/events")
+    def list_events(self, request: Request) -> Response:
+        state = request.arg("state", "confirmed")
+        period = request.arg("period", "upcoming")
+        if state not in {"confirmed", "canceled", "all"}:
+            return self.error(400, "state must be one of: confirmed, canceled, all")
+        if period not in {"past", "upcoming", "all"}:
+            return self.error(400, "period must be one of: past, upcoming, all")
+        now = iso(dt.datetime.now(dt.timezone.utc))
+        selected = [
+            (record.seq, record.body)
+            for record in self.data.events
+            if (state == "all" or record.body["state"] == state)
+            and (period == "all" or (record.body["end_at"] <= now) == (period == "past"))
+        ]
+        return self._paginated(request, selected)
+
+    @route("GET", r"/v1/events/(?P<event_id>[^/]+)")
+    def get_event(self, request: Request, event_id: str) -> Response:
+        event = next((r.body for r in self.data.events if r.body["id"] == event_id), None)
+        return json_response(event) if event else self.not_found(request)
+
+    @route("GET", r"/v1/links")
+    def list_links(self, request: Request) -> Response:
+        return self._paginated(request, [(record.seq, record.body) for record in self.data.links])
+
+    @route("GET", r"/v1/links/(?P<link_id>[^/]+)")
+    def get_link(self, request: Request, link_id: str) -> Response:
+        link = next((r.body for r in self.data.links if r.body["id"] == link_id), None)
+        return json_response(link) if link else self.not_found(request)
+
+    @route("GET", r"/v1/time_zones")
+    def list_time_zones(self, request: Request) -> Response:
+        raw = request.arg("instant")
+        try:
+            instant = parse_iso(raw) if raw else None
+        except ValueError:
+            return self.error(400, "instant must be an ISO-8601 timestamp")
+        return json_response(self.data.time_zones(instant))
+
+
+def _rate_limit_body() -> dict[str, t.Any]:
+    return {"errors": [{"detail": "Rate limit exceeded. Please try again later.", "status": "429"}]}
+
+
+def _limit(request: Request) -> int:
+    raw = request.arg("limit")
+    if raw is None or raw == "":
+        return DEFAULT_LIMIT
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadRequest("limit must be an integer") from None
+    return min(max(value, 1), MAX_LIMIT)
+
+
+def _cursor_arg(request: Request, name: str) -> int | None:
+    raw = request.arg(name)
+    if not raw:
+        return None
+    value = decode_cursor(raw)
+    if value is None:
+        raise BadRequest(f"{name} is not a valid cursor")
+    return value
+
+
+# -- cursors: base64 of the Erlang external term %{id: N} -----------------------------------------
+
+_TERM_HEADER = b"\x83t\x00\x00\x00\x01d\x00\x02id"  # version, map of 1 pair, atom "id"
+
+
+def encode_cursor(seq: int) -> str:
+    if 0 <= seq < 256:
+        value = b"a" + bytes([seq])  # SMALL_INTEGER_EXT
+    else:
+        value = b"b" + struct.pack(">i", seq)  # INTEGER_EXT
+    return base64.b64encode(_TERM_HEADER + value).decode()
+
+
+def decode_cursor(cursor: str) -> int | None:
+    try:
+        raw = base64.b64decode(cursor, validate=True)
+    except ValueError:
+        return None
+    if not raw.startswith(_TERM_HEADER):
+        return None
+    value = raw[len(_TERM_HEADER) :]
+    if len(value) == 2 and value[:1] == b"a":
+        return value[1]
+    if len(value) == 5 and value[:1] == b"b":
+        return struct.unpack(">i", value[1:])[0]
+    return None

@@ -1,0 +1,466 @@
+"""Generated SavvyCal account: scopes, scheduling links, events with attendees, and time zones.
+
+Every field of ../shared/reference/schemas/savvycal.json is present, with the documented
+nulls (``link``/``poll``/``scope``/``scheduler``/``payment`` null where the booking had none,
+``canceled_at`` only on canceled events, ``rescheduled_at`` only on moved ones). Records keep
+a hidden insertion number (the API's internal integer id) that the list endpoints page by.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import typing as t
+import uuid as uuidlib
+import zoneinfo
+
+from api_sandbox.datagen import TIMEZONES, Faker, iso, today_utc
+
+WEB = "https://savvycal.com"
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+#: States a booking can be in (resources/event); weights roughly as a busy account looks.
+EVENT_STATES = (
+    ("confirmed", 70),
+    ("canceled", 12),
+    ("tentative", 4),
+    ("awaiting_approval", 5),
+    ("awaiting_checkout", 3),
+    ("declined", 3),
+    ("checkout_expired", 3),
+)
+FIELD_TYPES = ("text", "long_text", "phone", "select", "checkbox")
+CONFERENCING = ("zoom", "google_meet", "microsoft_teams", "phone", "in_person", "custom")
+
+
+class Record(t.NamedTuple):
+    """A stored resource and its internal integer id (what the API's cursors encode)."""
+
+    seq: int
+    body: dict[str, t.Any]
+
+
+class SavvyCalData:
+    """The account's current state. ``mutate()`` changes it the way real use does."""
+
+    def __init__(self, *, seed: int = 1, scale: float = 1.0) -> None:
+        self.fake = Faker(seed)
+        self.anchor = today_utc()
+        self._seq = itertools.count(1000 + self.fake.rng.randint(0, 5000))
+        n = lambda base: max(3, int(base * scale))  # noqa: E731
+        self.owner = self._person(organizer=True)
+        self.teammates = [self._person(organizer=True) for _ in range(6)]
+        self.scopes = [self._scope(f"{self.owner['first_name']} {self.owner['last_name']}", personal=True)] + [
+            self._scope(f"{self.fake.phrase(1)} team") for _ in range(4)
+        ]
+        self.links: list[Record] = [self._stored(self._link()) for _ in range(n(250))]
+        self.events: list[Record] = []
+        for _ in range(n(450)):
+            self._book(self.fake.moment(self.anchor, days_before=240, days_after=120))
+
+    # -- ids and people -----------------------------------------------------------------------
+
+    def ulid(self, prefix: str) -> str:
+        """``link_01ED74HMFGVZ92YVCWTD8Y8H6X``-style ids (a prefix and a 26-character ULID)."""
+        return prefix + "01" + "".join(self.fake.rng.choice(_CROCKFORD) for _ in range(24))
+
+    def _stored(self, body: dict[str, t.Any]) -> Record:
+        return Record(next(self._seq), body)
+
+    def _person(self, *, organizer: bool = False) -> dict[str, t.Any]:
+        first, last = self.fake.person()
+        domain = "savvy.example" if organizer else "client.example"
+        return {
+            "first_name": first,
+            "last_name": last,
+            "email": self.fake.email(first, last, domain),
+            "time_zone": self.fake.choice(TIMEZONES),
+            "phone_number": self.fake.maybe(self.fake.phone(), 0.6),
+        }
+
+    def _scope(self, name: str, *, personal: bool = False) -> dict[str, t.Any]:
+        slug = name.lower().replace(" ", "-")
+        return {"id": self.ulid("scope_" if not personal else "user_"), "name": name, "slug": slug}
+
+    def _fields(self, *, answered: bool) -> list[dict[str, t.Any]]:
+        fields = []
+        for _ in range(self.fake.rng.randint(0, 3)):
+            field: dict[str, t.Any] = {
+                "id": self.ulid("field_"),
+                "type": self.fake.choice(FIELD_TYPES),
+                "label": self.fake.phrase(3) + "?",
+            }
+            if answered:
+                field["value"] = self.fake.sentence()
+            else:
+                field["is_required"] = self.fake.chance(0.4)
+            fields.append(field)
+        return fields
+
+    def _attendee(self, person: dict[str, t.Any], *, organizer: bool, scheduler: bool) -> dict[str, t.Any]:
+        return {
+            "id": self.ulid("attendee_"),
+            "email": person["email"],
+            "display_name": f"{person['first_name']} {person['last_name']}",
+            "first_name": person["first_name"],
+            "last_name": person["last_name"],
+            "phone_number": person["phone_number"],
+            "time_zone": person["time_zone"],
+            "response_status": "accepted" if organizer or scheduler else self.fake.choice(
+                ("accepted", "accepted", "needs_action", "tentative", "declined")
+            ),
+            "is_organizer": organizer,
+            "is_scheduler": scheduler,
+            "fields": self._fields(answered=True) if scheduler else [],
+            "marketing_opt_in": self.fake.chance(0.3) if scheduler else False,
+        }
+
+    # -- scheduling links ---------------------------------------------------------------------
+
+    def _link(self) -> dict[str, t.Any]:
+        name = self.fake.phrase(2)
+        durations = sorted(self.fake.rng.sample([15, 20, 30, 45, 60, 90], self.fake.rng.randint(1, 3)))
+        scope = self.fake.choice(self.scopes)
+        return {
+            "id": self.ulid("link_"),
+            "state": "active" if self.fake.chance(0.85) else "disabled",
+            "slug": f"{name.lower().replace(' ', '-')}-{self.fake.rng.randint(1, 9999)}",
+            "name": name,
+            "private_name": self.fake.maybe(f"{name} (internal)", 0.6),
+            "description": self.fake.maybe(self.fake.sentence(), 0.1) or "",
+            "durations": durations,
+            "default_duration": self.fake.maybe(durations[0], 0.3),
+            "scope": dict(scope),
+            "fields": self._fields(answered=False),
+        }
+
+    # -- events -------------------------------------------------------------------------------
+
+    def _conferencing(self) -> dict[str, t.Any]:
+        kind = self.fake.choice(CONFERENCING)
+        meeting_id = str(self.fake.rng.randint(10**9, 10**10))
+        if kind == "zoom":
+            return {"type": kind, "join_url": f"https://zoom.us/j/{meeting_id}", "meeting_id": meeting_id,
+                    "instructions": self.fake.maybe(f"Passcode: {self.fake.hex_id(6)}", 0.5)}
+        if kind == "google_meet":
+            code = self.fake.hex_id(10)
+            return {"type": kind, "join_url": f"https://meet.google.com/{code}", "meeting_id": code, "instructions": None}
+        if kind == "microsoft_teams":
+            return {"type": kind, "join_url": f"https://teams.microsoft.com/l/meetup-join/{meeting_id}",
+                    "meeting_id": meeting_id, "instructions": None}
+        if kind == "phone":
+            return {"type": kind, "join_url": None, "meeting_id": None, "instructions": f"Call {self.fake.phone()}"}
+        return {"type": kind, "join_url": None, "meeting_id": None, "instructions": self.fake.maybe(self.fake.sentence(), 0.5)}
+
+    def _book(self, start: dt.datetime, *, created: dt.datetime | None = None, state: str | None = None) -> dict[str, t.Any]:
+        """Create an event starting at ``start`` and store it after every existing one."""
+        fake = self.fake
+        link = fake.choice(self.links).body if fake.chance(0.85) else None
+        poll = None if link else fake.maybe({"id": self.ulid("poll_"), "name": fake.phrase(2), "slug": fake.hex_id(8)}, 0.5)
+        duration = fake.choice(link["durations"]) if link else fake.choice((15, 30, 45, 60))
+        start = start.replace(second=0, microsecond=0, minute=start.minute // 15 * 15)
+        end = start + dt.timedelta(minutes=duration)
+        created = created or min(start, self.anchor) - dt.timedelta(days=fake.rng.uniform(1, 45))
+        organizer_person = fake.choice([self.owner, *self.teammates])
+        scheduler_person = self._person() if link or poll else None
+        organizer = self._attendee(organizer_person, organizer=True, scheduler=False)
+        scheduler = self._attendee(scheduler_person, organizer=False, scheduler=True) if scheduler_person else None
+        guests = [self._attendee(self._person(), organizer=False, scheduler=False) for _ in range(fake.rng.randint(0, 2))]
+        group = link is not None and fake.chance(0.1)
+        price = fake.choice((2500, 4900, 10000)) if link and fake.chance(0.12) else None
+        state = state or fake.rng.choices([s for s, _ in EVENT_STATES], [w for _, w in EVENT_STATES])[0]
+        if price is None and state in {"awaiting_checkout", "checkout_expired"}:
+            state = "confirmed"
+        summary = f"{link['name'] if link else fake.phrase(2)} ({organizer['first_name']} / {scheduler['first_name'] if scheduler else 'team'})"
+        event = {
+            "id": self.ulid("event_"),
+            "uuid": str(uuidlib.UUID(int=fake.rng.getrandbits(128), version=4)),
+            "state": state,
+            "summary": summary,
+            "description": fake.maybe(fake.sentence(), 0.3),
+            "additional_info": fake.maybe(fake.sentence(), 0.7),
+            "location": fake.maybe(f"{fake.rng.randint(1, 200)} Main St", 0.8),
+            "created_at": iso(created),
+            "start_at": iso(start),
+            "end_at": iso(end),
+            "duration": duration,
+            "canceled_at": None,
+            "cancel_reason": None,
+            "rescheduled_at": None,
+            "reschedule_reason": None,
+            "original_start_at": iso(start),
+            "original_end_at": iso(end),
+            "buffer_before": fake.choice((0, 0, 5, 10, 15)),
+            "buffer_after": fake.choice((0, 0, 5, 10, 15)),
+            "is_group_session": group,
+            "maximum_group_size": fake.rng.randint(5, 30) if group else None,
+            "location_settings": (
+                [{"type": fake.choice(("zoom", "google_meet", "phone", "in_person")), "instructions": fake.maybe(fake.sentence(), 0.6)}]
+                if link and fake.chance(0.6)
+                else None
+            ),
+            "description_settings": {
+                "include_attendees": fake.chance(0.7),
+                "include_fields": fake.chance(0.5),
+                "include_link_name": fake.chance(0.5),
+            },
+            "conferencing": self._conferencing(),
+            "link": {"id": link["id"], "name": link["name"], "slug": link["slug"]} if link else None,
+            "poll": poll,
+            "scope": dict(link["scope"]) if link else None,
+            "scheduler": scheduler,
+            "organizer": organizer,
+            "attendees": [organizer, *([scheduler] if scheduler else []), *guests],
+            "payment": (
+                {
+                    "amount": price,
+                    "state": "paid" if state not in {"awaiting_checkout", "checkout_expired"} else "awaiting_checkout",
+                    "stripe_dashboard_link": f"https://dashboard.stripe.com/payments/pi_{fake.hex_id(24)}",
+                }
+                if price
+                else None
+            ),
+            "metadata": fake.maybe({"source": fake.choice(("website", "newsletter", "crm"))}, 0.6) or {},
+            "url": "",
+        }
+        event["url"] = f"{WEB}/events/{event['id']}"
+        if state == "canceled":
+            self._cancel(event, at=created + dt.timedelta(days=fake.rng.uniform(0, 3)))
+        if fake.chance(0.08):
+            self._reschedule(event, start + dt.timedelta(days=fake.rng.uniform(1, 7)), at=created + dt.timedelta(hours=5))
+        self.events.append(self._stored(event))
+        return event
+
+    def _cancel(self, event: dict[str, t.Any], *, at: dt.datetime, reason: str | None = None) -> None:
+        event.update(
+            state="canceled",
+            canceled_at=iso(at),
+            cancel_reason=reason if reason is not None else self.fake.maybe("Something came up", 0.5),
+        )
+
+    def _reschedule(self, event: dict[str, t.Any], new_start: dt.datetime, *, at: dt.datetime, reason: str | None = None) -> None:
+        new_start = new_start.replace(second=0, microsecond=0, minute=new_start.minute // 15 * 15)
+        event.update(
+            start_at=iso(new_start),
+            end_at=iso(new_start + dt.timedelta(minutes=event["duration"])),
+            rescheduled_at=iso(at),
+            reschedule_reason=reason if reason is not None else self.fake.maybe("Conflict with another meeting", 0.4),
+        )
+
+    # -- changes ------------------------------------------------------------------------------
+
+    def mutate(self, *, seed: int = 2, changes: int = 5) -> dict[str, list[str]]:
+        """A realistic round of changes; returns the ids touched, by kind of change.
+
+        Reschedules and cancellations of upcoming bookings, approvals of pending ones, a guest
+        answering the invitation, new bookings (upcoming and already past), link edits, a link
+        disabled, a link deleted (it disappears from ``/v1/links``) and a new link.
+        """
+        rng = Faker(seed).rng
+        now = dt.datetime.now(dt.timezone.utc)
+        touched: dict[str, list[str]] = {
+            key: [] for key in ("rescheduled", "canceled", "approved", "responded", "booked", "link_updated", "link_deleted", "link_added")
+        }
+        upcoming = [r.body for r in self.events if r.body["state"] == "confirmed" and r.body["start_at"] > iso(now)]
+        for event in rng.sample(upcoming, min(changes, len(upcoming))):
+            self._reschedule(event, now + dt.timedelta(days=rng.uniform(1, 60)), at=now, reason="Mutation: moved")
+            touched["rescheduled"].append(event["id"])
+        upcoming = [e for e in upcoming if e["id"] not in touched["rescheduled"]]
+        for event in rng.sample(upcoming, min(changes, len(upcoming))):
+            self._cancel(event, at=now, reason="Mutation: canceled")
+            touched["canceled"].append(event["id"])
+        pending = [r.body for r in self.events if r.body["state"] in {"awaiting_approval", "tentative"}]
+        for event in rng.sample(pending, min(changes, len(pending))):
+            event["state"] = "confirmed"
+            touched["approved"].append(event["id"])
+        with_guests = [r.body for r in self.events if len(r.body["attendees"]) > 2]
+        for event in rng.sample(with_guests, min(changes, len(with_guests))):
+            event["attendees"][-1]["response_status"] = "declined"
+            touched["responded"].append(event["id"])
+        for days_ahead in itertools.islice(itertools.cycle((2, 30, 150, -1)), changes):
+            event = self._book(now + dt.timedelta(days=days_ahead, hours=rng.uniform(0, 8)), created=now, state="confirmed")
+            touched["booked"].append(event["id"])
+        for record in rng.sample(self.links, min(changes, len(self.links))):
+            record.body.update(name=f"{record.body['name']} v2", description="Updated description.")
+            touched["link_updated"].append(record.body["id"])
+        disabled = rng.choice([r.body for r in self.links if r.body["state"] == "active"])
+        disabled["state"] = "disabled"
+        touched["link_updated"].append(disabled["id"])
+        deleted = rng.choice([r for r in self.links if r.body["id"] not in touched["link_updated"]])
+        self.links.remove(deleted)
+        touched["link_deleted"].append(deleted.body["id"])
+        new_link = self._stored(self._link())
+        self.links.append(new_link)
+        touched["link_added"].append(new_link.body["id"])
+        return touched
+
+    # -- views used by the API and by tests ----------------------------------------------------
+
+    def event_records(self) -> list[dict[str, t.Any]]:
+        return [r.body for r in self.events]
+
+    def link_records(self) -> list[dict[str, t.Any]]:
+        return [r.body for r in self.links]
+
+    def time_zones(self, instant: dt.datetime | None = None) -> list[dict[str, t.Any]]:
+        return time_zone_records(instant or dt.datetime.now(dt.timezone.utc))
+
+
+# -- time zones ---------------------------------------------------------------------------------
+
+#: CLDR metazones for the zones below: name, generic/standard/daylight long names, short names.
+_METAZONES: dict[str, tuple[str, str, str, str | None, str, str, str | None]] = {
+    "America_Eastern": ("Eastern Time", "Eastern Standard Time", "Eastern Daylight Time", "ET", "EST", "EDT", "US"),
+    "America_Central": ("Central Time", "Central Standard Time", "Central Daylight Time", "CT", "CST", "CDT", "US"),
+    "America_Mountain": ("Mountain Time", "Mountain Standard Time", "Mountain Daylight Time", "MT", "MST", "MDT", "US"),
+    "America_Pacific": ("Pacific Time", "Pacific Standard Time", "Pacific Daylight Time", "PT", "PST", "PDT", "US"),
+    "Alaska": ("Alaska Time", "Alaska Standard Time", "Alaska Daylight Time", "AKT", "AKST", "AKDT", "US"),
+    "Hawaii_Aleutian": ("Hawaii-Aleutian Time", "Hawaii-Aleutian Standard Time", "Hawaii-Aleutian Daylight Time", "HAT", "HST", "HDT", "US"),
+    "GMT": ("Greenwich Mean Time", "Greenwich Mean Time", None, "GMT", "GMT", None, "001"),
+    "Europe_Central": ("Central European Time", "Central European Standard Time", "Central European Summer Time", "CET", "CET", "CEST", "DE"),
+    "Europe_Western": ("Western European Time", "Western European Standard Time", "Western European Summer Time", "WET", "WET", "WEST", "PT"),
+    "Europe_Eastern": ("Eastern European Time", "Eastern European Standard Time", "Eastern European Summer Time", "EET", "EET", "EEST", "FI"),
+    "Japan": ("Japan Time", "Japan Standard Time", "Japan Daylight Time", "JT", "JST", "JDT", "JP"),
+    "India": ("India Standard Time", "India Standard Time", None, "IST", "IST", None, "IN"),
+    "Australia_Eastern": ("Eastern Australia Time", "Australian Eastern Standard Time", "Australian Eastern Daylight Time", "AET", "AEST", "AEDT", "AU"),
+    "New_Zealand": ("New Zealand Time", "New Zealand Standard Time", "New Zealand Daylight Time", "NZT", "NZST", "NZDT", "NZ"),
+    "Brasilia": ("Brasilia Time", "Brasilia Standard Time", "Brasilia Summer Time", "BRT", "BRT", "BRST", "BR"),
+}
+
+#: (IANA id, metazone or None, aliases, golden, windows zone or None).
+_ZONES: tuple[tuple[str, str | None, tuple[str, ...], bool, str | None], ...] = (
+    ("America/New_York", "America_Eastern", ("US/Eastern", "EST5EDT"), True, "Eastern Standard Time"),
+    ("America/Detroit", "America_Eastern", ("US/Michigan",), False, "Eastern Standard Time"),
+    ("America/Toronto", "America_Eastern", ("Canada/Eastern",), False, "Eastern Standard Time"),
+    ("America/Chicago", "America_Central", ("US/Central", "CST6CDT"), True, "Central Standard Time"),
+    ("America/Winnipeg", "America_Central", ("Canada/Central",), False, "Central Standard Time"),
+    ("America/Denver", "America_Mountain", ("US/Mountain", "MST7MDT", "Navajo"), True, "Mountain Standard Time"),
+    ("America/Phoenix", "America_Mountain", ("US/Arizona",), False, "US Mountain Standard Time"),
+    ("America/Los_Angeles", "America_Pacific", ("US/Pacific", "PST8PDT"), True, "Pacific Standard Time"),
+    ("America/Vancouver", "America_Pacific", ("Canada/Pacific",), False, "Pacific Standard Time"),
+    ("America/Anchorage", "Alaska", ("US/Alaska",), True, "Alaskan Standard Time"),
+    ("Pacific/Honolulu", "Hawaii_Aleutian", ("US/Hawaii",), True, "Hawaiian Standard Time"),
+    ("America/Sao_Paulo", "Brasilia", ("Brazil/East",), True, "E. South America Standard Time"),
+    ("America/Mexico_City", "America_Central", ("Mexico/General",), False, "Central Standard Time (Mexico)"),
+    ("America/Bogota", None, (), True, "SA Pacific Standard Time"),
+    ("Europe/London", "GMT", ("GB", "GB-Eire"), True, "GMT Standard Time"),
+    ("Europe/Dublin", "GMT", ("Eire",), False, "GMT Standard Time"),
+    ("Europe/Lisbon", "Europe_Western", ("Portugal",), True, "GMT Standard Time"),
+    ("Europe/Berlin", "Europe_Central", (), True, "W. Europe Standard Time"),
+    ("Europe/Paris", "Europe_Central", (), False, "Romance Standard Time"),
+    ("Europe/Madrid", "Europe_Central", (), False, "Romance Standard Time"),
+    ("Europe/Rome", "Europe_Central", (), False, "W. Europe Standard Time"),
+    ("Europe/Amsterdam", "Europe_Central", (), False, "W. Europe Standard Time"),
+    ("Europe/Stockholm", "Europe_Central", (), False, "W. Europe Standard Time"),
+    ("Europe/Warsaw", "Europe_Central", ("Poland",), False, "Central European Standard Time"),
+    ("Europe/Helsinki", "Europe_Eastern", (), True, "FLE Standard Time"),
+    ("Europe/Athens", "Europe_Eastern", (), False, "GTB Standard Time"),
+    ("Europe/Istanbul", None, ("Turkey", "Asia/Istanbul"), True, "Turkey Standard Time"),
+    ("Africa/Cairo", "Europe_Eastern", ("Egypt",), True, "Egypt Standard Time"),
+    ("Africa/Lagos", None, (), True, "W. Central Africa Standard Time"),
+    ("Africa/Johannesburg", None, (), True, "South Africa Standard Time"),
+    ("Asia/Dubai", None, (), True, "Arabian Standard Time"),
+    ("Asia/Kolkata", "India", ("Asia/Calcutta",), True, "India Standard Time"),
+    ("Asia/Singapore", None, ("Singapore",), True, "Singapore Standard Time"),
+    ("Asia/Shanghai", None, ("PRC",), True, "China Standard Time"),
+    ("Asia/Tokyo", "Japan", ("Japan",), True, "Tokyo Standard Time"),
+    ("Asia/Seoul", None, ("ROK",), True, "Korea Standard Time"),
+    ("Australia/Sydney", "Australia_Eastern", ("Australia/NSW", "Australia/ACT"), True, "AUS Eastern Standard Time"),
+    ("Australia/Melbourne", "Australia_Eastern", ("Australia/Victoria",), False, "AUS Eastern Standard Time"),
+    ("Australia/Brisbane", "Australia_Eastern", ("Australia/Queensland",), False, "E. Australia Standard Time"),
+    ("Pacific/Auckland", "New_Zealand", ("NZ",), True, "New Zealand Standard Time"),
+    ("UTC", None, ("Etc/UTC", "Etc/UCT", "UCT", "Zulu", "Universal"), True, "UTC"),
+    ("EST5EDT", "America_Eastern", (), False, None),
+)
+
+
+def time_zone_records(instant: dt.datetime) -> list[dict[str, t.Any]]:
+    """Every zone as the API describes it *at* ``instant`` (offsets, DST, names, period)."""
+    return [_time_zone(zone_id, meta, aliases, golden, windows, instant) for zone_id, meta, aliases, golden, windows in _ZONES]
+
+
+def _time_zone(
+    zone_id: str,
+    metazone: str | None,
+    aliases: tuple[str, ...],
+    golden: bool,
+    windows: str | None,
+    instant: dt.datetime,
+) -> dict[str, t.Any]:
+    zone = zoneinfo.ZoneInfo(zone_id)
+    local = instant.astimezone(zone)
+    offset = int(local.utcoffset().total_seconds())  # type: ignore[union-attr]
+    dst_shift = int(local.dst().total_seconds())  # type: ignore[union-attr]
+    period_from, period_until = _period(zone, instant)
+    record: dict[str, t.Any] = {
+        "id": zone_id,
+        "abbreviation": local.tzname(),
+        "aliases": list(aliases),
+        "canonical": "/" in zone_id or zone_id == "UTC",
+        "dst": dst_shift != 0,
+        "formatted_offset": _formatted(offset),
+        "generic_long_name": None,
+        "golden": golden,
+        "legacy": "/" not in zone_id and zone_id != "UTC",
+        "long_name": zone_id.rsplit("/", 1)[-1].replace("_", " ") + " Time",
+        "metazone": None,
+        "offset": offset,
+        "offset_utc": offset - dst_shift,
+        "offset_std": dst_shift,
+        "period": {
+            "from": period_from.astimezone(zone).isoformat() if period_from else None,
+            "until": period_until.astimezone(zone).isoformat() if period_until else None,
+        },
+        "windows_zone": {"name": windows} if windows else None,
+    }
+    if metazone:
+        generic, standard, daylight, short_generic, short_standard, short_daylight, territory = _METAZONES[metazone]
+        in_dst = dst_shift != 0 and daylight is not None
+        record["generic_long_name"] = generic
+        record["long_name"] = daylight if in_dst else standard
+        record["metazone"] = {
+            "name": metazone,
+            "exemplar_city": zone_id.rsplit("/", 1)[-1].replace("_", " "),
+            "long": {"current": daylight if in_dst else standard, "daylight": daylight, "generic": generic, "standard": standard},
+            "short": {
+                "current": short_daylight if in_dst else short_standard,
+                "daylight": short_daylight,
+                "generic": short_generic,
+                "standard": short_standard,
+            },
+            "territories": [territory],
+        }
+    return record
+
+
+def _formatted(offset: int) -> str:
+    sign = "-" if offset < 0 else "+"
+    hours, rest = divmod(abs(offset), 3600)
+    return f"{sign}{hours:02d}:{rest // 60:02d}"
+
+
+def _period(zone: zoneinfo.ZoneInfo, instant: dt.datetime) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """The UTC offset transitions around ``instant`` within two years (None: no transition)."""
+
+    def offset_at(moment: dt.datetime) -> tuple[dt.timedelta | None, str | None]:
+        local = moment.astimezone(zone)
+        return local.utcoffset(), local.tzname()
+
+    def transition(step: dt.timedelta) -> dt.datetime | None:
+        here = offset_at(instant)
+        probe = instant
+        for _ in range(int(dt.timedelta(days=730) / abs(step))):
+            nxt = probe + step
+            if offset_at(nxt) != here:
+                low, high = (probe, nxt) if step > dt.timedelta(0) else (nxt, probe)
+                while high - low > dt.timedelta(seconds=1):
+                    mid = low + (high - low) / 2
+                    if (offset_at(mid) == here) == (step > dt.timedelta(0)):
+                        low = mid
+                    else:
+                        high = mid
+                return (high if step > dt.timedelta(0) else high).replace(microsecond=0)
+            probe = nxt
+        return None
+
+    return transition(dt.timedelta(days=-7)), transition(dt.timedelta(days=7))

@@ -1,0 +1,3 @@
+from tap_savvycal.tap import TapSavvyCal
+
+TapSavvyCal.cli()

@@ -1,0 +1,1 @@
+"""JSON Schemas of the SavvyCal streams, one file per stream name."""
