@@ -1,0 +1,3 @@
+from api_sandbox.oncehub.api import FakeOnceHub
+
+__all__ = ["FakeOnceHub"]

@@ -1,0 +1,228 @@
+"""Fake OnceHub API v2 (https://api.oncehub.com/v2/...), per ../shared/reference/apis.md §1.
+
+Reproduces:
+- ``API-Key`` header auth; a missing or wrong key gets 401
+  ``{"type": "authentication_error", "message": "Invalid API key."}``.
+- The list envelope ``{"object": "list", "data": [...], "has_more": bool}``, newest first.
+- ``limit`` 1-100 (default 10; anything else is a 400 ``invalid_request_error`` naming the
+  param), ``after``/``before`` = an object ID (mutually exclusive; an unknown ID is a 400).
+- The ``Link`` header with ``rel="next"`` (and ``rel="previous"``), absent when there is no
+  further page, whose URLs omit ``/v2`` exactly as the documented examples do.
+- Booking filters ``status``, ``owner``, ``contact``, ``booking_page``, ``event_type``,
+  ``booking_calendar`` and ``creation_time|starting_time|last_updated_time`` ``.gt``/``.lt``
+  (strict). ``date_granular_filters=True`` makes the time filters compare dates only, as
+  PostHog's source claims the real API does (unverified): a tap must be safe either way.
+- 5 requests per second per account; past it, 429 ``rate_limit_error`` with no ``Retry-After``
+  (none is documented).
+- Error bodies ``{"type", "message", "param"?}`` with the documented types.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import typing as t
+from urllib.parse import urlencode
+
+from api_sandbox.datagen import parse_iso
+from api_sandbox.oncehub.data import BOOKING_STATUSES, OnceHubData
+from api_sandbox.server import FakeAPI, Request, Response, json_response, route
+
+DEFAULT_LIMIT = 10
+MAX_LIMIT = 100
+
+#: URL segment -> (list in OnceHubData, object name used in "No such ..." messages)
+RESOURCES: dict[str, tuple[str, str]] = {
+    "bookings": ("bookings", "booking"),
+    "booking-pages": ("booking_pages", "booking page"),
+    "event-types": ("event_types", "event type"),
+    "master-pages": ("master_pages", "master page"),
+    "users": ("users", "user"),
+    "teams": ("teams", "team"),
+    "contacts": ("contacts", "contact"),
+}
+_SEGMENTS = "|".join(RESOURCES)
+
+_ERROR_TYPES = {401: "authentication_error", 403: "authentication_error", 429: "rate_limit_error"}
+_TIME_FILTERS = ("creation_time", "starting_time", "last_updated_time")
+_ID_FILTERS = ("owner", "contact", "booking_page", "event_type", "booking_calendar")
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class InvalidRequest(Exception):
+    def __init__(self, message: str, param: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.param = param
+
+
+class FakeOnceHub(FakeAPI):
+    name = "oncehub"
+    valid_key = "sandbox-oncehub-key"
+    rate_limits = ((5, 1.0),)
+
+    def __init__(
+        self,
+        *,
+        seed: int = 1,
+        scale: float = 1.0,
+        date_granular_filters: bool = False,
+        **kwargs: t.Any,
+    ) -> None:
+        super().__init__(seed=seed, scale=scale, **kwargs)
+        self.data = OnceHubData(seed=seed, scale=scale)
+        self.date_granular_filters = date_granular_filters
+
+    # -- vendor conventions ---------------------------------------------------------------------
+
+    def error_body(self, status: int, message: str) -> dict[str, t.Any]:
+        default = "invalid_request_error" if status < 500 else "api_error"
+        return {"type": _ERROR_TYPES.get(status, default), "message": message}
+
+    def invalid(self, error: InvalidRequest) -> Response:
+        body: dict[str, t.Any] = {"type": "invalid_request_error", "message": error.message}
+        if error.param:
+            body["param"] = error.param
+        return json_response(body, 400)
+
+    def authenticate(self, request: Request) -> Response | None:
+        if request.header("API-Key") != self.valid_key:
+            return self.error(401, "Invalid API key.")
+        return None
+
+    def rate_limited(self, retry_after: int) -> Response:
+        # OnceHub documents no Retry-After header: clients fall back to their own backoff.
+        return self.error(429, "Too many requests: the limit is 5 requests per second per account.")
+
+    def not_found(self, request: Request) -> Response:
+        return self.error(404, f"Unrecognized request URL ({request.method}: {request.path}).")
+
+    # -- routes ---------------------------------------------------------------------------------
+
+    @route("GET", r"/v2/test")
+    def test_key(self, request: Request) -> Response:
+        return json_response({"message": "The API key is valid for account: Acme Scheduling (sandbox)"})
+
+    @route("GET", rf"/v2/(?P<segment>{_SEGMENTS})")
+    def list_objects(self, request: Request, segment: str) -> Response:
+        name, _ = RESOURCES[segment]
+        try:
+            items = self.data.lists[name]
+            if name == "bookings":
+                items = self._filter_bookings(request, items)
+            return self._page(request, segment, items)
+        except InvalidRequest as error:
+            return self.invalid(error)
+
+    @route("GET", rf"/v2/(?P<segment>{_SEGMENTS})/(?P<object_id>[^/]+)")
+    def retrieve(self, request: Request, segment: str, object_id: str) -> Response:
+        name, noun = RESOURCES[segment]
+        record = self.data.find(name, object_id)
+        if record is None:
+            return self.invalid(InvalidRequest(f"No such {noun}: '{object_id}'", "id"))
+        return self._json(record)
+
+    # -- lists ----------------------------------------------------------------------------------
+
+    def _filter_bookings(self, request: Request, items: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]:
+        status = request.arg("status")
+        if status is not None:
+            if status not in BOOKING_STATUSES:
+                raise InvalidRequest(f"Invalid status: must be one of {', '.join(BOOKING_STATUSES)}", "status")
+            items = [b for b in items if b["status"] == status]
+        for field in _ID_FILTERS:
+            value = request.arg(field)
+            if value is not None:
+                items = [b for b in items if b[field] == value]
+        for field in _TIME_FILTERS:
+            for op in ("gt", "lt"):
+                param = f"{field}.{op}"
+                raw = request.arg(param)
+                if raw is None:
+                    continue
+                bound = _parse_time(raw, param)
+                items = [b for b in items if b[field] is not None and self._beyond(parse_iso(b[field]), bound, op)]
+        return items
+
+    def _beyond(self, value: dt.datetime, bound: dt.datetime, op: str) -> bool:
+        if self.date_granular_filters:
+            left, right = value.date(), bound.date()
+            return left > right if op == "gt" else left < right
+        return value > bound if op == "gt" else value < bound
+
+    def _page(self, request: Request, segment: str, items: list[dict[str, t.Any]]) -> Response:
+        """One page of ``items`` (kept in creation order), newest first, keyed by position."""
+        limit = _limit(request)
+        after, before = request.arg("after"), request.arg("before")
+        if after and before:
+            raise InvalidRequest("You may only specify one of these parameters: after, before.", "before")
+        noun = RESOURCES[segment][1]
+        rank = self.data.rank
+        newest_first = list(reversed(items))
+        if after:
+            pivot = self._rank_of(after, "after", noun)
+            older = [r for r in newest_first if rank[r["id"]] < pivot]
+            page, more_older, more_newer = older[:limit], len(older) > limit, True
+        elif before:
+            pivot = self._rank_of(before, "before", noun)
+            newer = [r for r in newest_first if rank[r["id"]] > pivot]
+            page, more_older, more_newer = newer[-limit:], True, len(newer) > limit
+        else:
+            page, more_older, more_newer = newest_first[:limit], len(newest_first) > limit, False
+        has_more = more_newer if before else more_older
+        headers = {}
+        if has_more and page:
+            headers["Link"] = self._link_header(request, segment, page, more_older=more_older, more_newer=more_newer)
+        return self._json({"object": "list", "data": page, "has_more": has_more}, headers)
+
+    def _rank_of(self, object_id: str, param: str, noun: str) -> int:
+        if object_id not in self.data.rank:
+            raise InvalidRequest(f"No such {noun}: '{object_id}'", param)
+        return self.data.rank[object_id]
+
+    def _link_header(
+        self,
+        request: Request,
+        segment: str,
+        page: list[dict[str, t.Any]],
+        *,
+        more_older: bool,
+        more_newer: bool,
+    ) -> str:
+        # As documented: https://api.oncehub.com/bookings?after=BKNG-...&limit=10 (no /v2).
+        query = {k: v[0] for k, v in request.query.items() if k not in {"after", "before", "limit"}}
+        limit = request.arg("limit") or str(DEFAULT_LIMIT)
+        links = []
+        if more_older:
+            links.append(f'<{self.url}/{segment}?{urlencode({"after": page[-1]["id"], "limit": limit, **query})}>; rel="next"')
+        if more_newer:
+            links.append(f'<{self.url}/{segment}?{urlencode({"before": page[0]["id"], "limit": limit, **query})}>; rel="previous"')
+        return ", ".join(links)
+
+    @staticmethod
+    def _json(body: t.Any, headers: dict[str, str] | None = None) -> Response:
+        # Serialised now, under the fake's lock, so a concurrent mutate() cannot tear a page.
+        return Response(status=200, body=json.dumps(body).encode(), headers=dict(headers or {}))
+
+
+def _limit(request: Request) -> int:
+    raw = request.arg("limit")
+    if raw is None:
+        return DEFAULT_LIMIT
+    try:
+        limit = int(raw)
+    except ValueError:
+        raise InvalidRequest("Invalid limit: must be an integer between 1 and 100.", "limit") from None
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InvalidRequest("Invalid limit: must be an integer between 1 and 100.", "limit")
+    return limit
+
+
+def _parse_time(raw: str, param: str) -> dt.datetime:
+    try:
+        if _DATE_ONLY.match(raw):
+            return dt.datetime.fromisoformat(raw).replace(tzinfo=dt.timezone.utc)
+        return parse_iso(raw)
+    except ValueError:
+        raise InvalidRequest(f"Invalid {param}: expected an ISO-8601 date-time in UTC.", param) from None

@@ -1,0 +1,4 @@
+"""Singer tap for OnceHub."""
+from tap_oncehub.tap import TapOnceHub
+
+TapOnceHub.cli()
