@@ -204,3 +204,22 @@ def test_metadata_columns_setting(loader, singer):
     loader.run([singer.schema("q", {"id": {"type": "integer"}}), singer.record("q", {"id": 1})],
                add_record_metadata=False)
     assert loader.columns("q") == {"id": "BIGINT"}
+
+
+def test_unparseable_timestamp_fails_the_run_and_loads_nothing(loader, singer):
+    with pytest.raises(ValueError, match="not-a-date"):
+        loader.run([singer.schema("events", EVENT),
+                    singer.record("events", {"id": 1, "start_time": "2024-03-01T10:00:00Z"}),
+                    singer.record("events", {"id": 2, "start_time": "not-a-date"})])
+    loader.last_target.warehouse.close()
+
+    assert loader.query("SELECT count(*) FROM raw.events") == [(0,)]
+
+
+def test_fields_missing_from_the_schema_are_dropped_with_a_warning(loader, singer, caplog):
+    loader.run([singer.schema("events", EVENT),
+                singer.record("events", {"id": 1, "start_time": "2024-03-01T10:00:00Z", "surprise": 1})])
+
+    assert "No schema for record field 'surprise'" in caplog.text
+    assert "surprise" not in loader.columns("events")
+    assert loader.query("SELECT strftime(start_time, '%H') FROM raw.events") == [("10",)]

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import tempfile
 import typing as t
 from decimal import Decimal
+from functools import cached_property
 
 import fastjsonschema
 import msgspec
 from singer_sdk.exceptions import InvalidJSONSchema, InvalidRecord
 from singer_sdk.sinks import BatchSink
 from singer_sdk.sinks.core import BaseJSONSchemaValidator
+from singer_sdk.typing import get_datelike_property_type
 
 from target_duckdb_upsert.columns import (
     JSON,
@@ -43,6 +46,12 @@ def _encode_unknown(value: object) -> object:
         return list(value)
     return str(value)
 
+
+_DATELIKE_PARSERS: dict[str, t.Callable[[str], object]] = {
+    "date-time": datetime.datetime.fromisoformat,
+    "date": datetime.date.fromisoformat,
+    "time": datetime.time.fromisoformat,
+}
 
 _ENCODER = msgspec.json.Encoder(decimal_format="number", enc_hook=_encode_unknown)
 
@@ -155,6 +164,45 @@ class DuckDBSink(BatchSink):
         """Validate records (setting ``validate_records``) with a compiled validator."""
         return FastJSONSchemaValidator(self.schema) if self.validate_schema else None
 
+    @cached_property
+    def _datelike_parsers(self) -> dict[str, t.Callable[[str], object]]:
+        """Parser per date-like property, worked out once per schema."""
+        parsers = {}
+        for name, prop in self.schema["properties"].items():
+            kind = get_datelike_property_type(prop)
+            if kind in _DATELIKE_PARSERS:
+                parsers[name] = _DATELIKE_PARSERS[kind]
+        return parsers
+
+    def _parse_timestamps_in_record(
+        self,
+        record: dict,
+        schema: dict,
+        treatment: t.Any,  # noqa: ANN401
+    ) -> None:
+        """Parse date-like strings exactly like the SDK, without its per-field lookups.
+
+        The SDK's version re-inspects the schema for every field of every record
+        (25% of the run time in the benchmark). Unparseable values and fields
+        missing from the schema go through the SDK's own code, so errors and
+        warnings are unchanged.
+        """
+        if record.keys() - self.schema["properties"].keys():
+            # Unknown fields: let the SDK log its warning about them.
+            super()._parse_timestamps_in_record(record, schema, treatment)
+            return
+        parsed = {}
+        try:
+            for name, parse in self._datelike_parsers.items():
+                value = record.get(name)
+                if isinstance(value, str):
+                    parsed[name] = parse(value)
+        except ValueError:
+            # The record is still untouched: the SDK raises (or repairs) as usual.
+            super()._parse_timestamps_in_record(record, schema, treatment)
+            return
+        record.update(parsed)
+
     # Setup: decide columns once per SCHEMA message
 
     def setup(self) -> None:
@@ -212,7 +260,7 @@ class DuckDBSink(BatchSink):
 
     # Record buffering
 
-    @property
+    @cached_property
     def _deduplicate(self) -> bool:
         return bool(self._key_columns) and self.load_method != "append-only"
 
