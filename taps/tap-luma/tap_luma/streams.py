@@ -40,7 +40,7 @@ class EventGuestsStream(LumaStream):
 
     The key is (``event_api_id``, ``api_id``): Luma's guest ids are registration-scoped, and
     the event id in the key keeps rows of different events apart even if an id were ever
-    reused, as PostHog's Luma source does. ``event_api_id`` comes from the parent context.
+    reused, as PostHog's Luma source does. ``event_api_id`` is the parent event's ``api_id``.
     """
 
     name = "event_guests"
@@ -54,6 +54,12 @@ class EventGuestsStream(LumaStream):
     def get_url_params(self, context: Context | None, next_page_token: str | None) -> dict[str, t.Any]:
         params = super().get_url_params(context, next_page_token)
         return {"event_api_id": context["event_api_id"], **params}  # type: ignore[index]
+
+    def post_process(self, row: dict[str, t.Any], context: Context | None = None) -> dict[str, t.Any]:
+        # Set here, not left to the SDK: it copies only *state partition* keys into child
+        # records, and state_partitioning_keys is empty.
+        row["event_api_id"] = context["event_api_id"]  # type: ignore[index]
+        return row
 
     def validate_response(self, response: requests.Response) -> None:
         if response.status_code == 404:

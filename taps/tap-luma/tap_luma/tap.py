@@ -22,6 +22,12 @@ DOCUMENTED_LIMITS = (
 )
 
 
+#: Added to every pacing window: the server starts its window when a request *arrives*, and a
+#: request that is sent exactly one window after an earlier one can arrive a few milliseconds
+#: early relative to it (uneven latency), which Luma would count as one request too many.
+PACING_MARGIN_SECONDS = 0.25
+
+
 class TapLuma(SchedulingTap):
     """Singer tap for Luma's public API (legacy v1: ``/public/v1/...``, records keyed by ``api_id``)."""
 
@@ -60,12 +66,13 @@ class TapLuma(SchedulingTap):
     @cached_property
     def request_pacer(self) -> RequestPacer:
         """Shared by both streams: Luma counts requests per calendar key."""
+        windows = (
+            ("max_requests_per_second", 1.0),
+            ("max_requests_per_minute", 60.0),
+            ("max_requests_per_five_minutes", 300.0),
+        )
         return RequestPacer(
-            [
-                (self.config.get("max_requests_per_second") or 0, 1.0),
-                (self.config.get("max_requests_per_minute") or 0, 60.0),
-                (self.config.get("max_requests_per_five_minutes") or 0, 300.0),
-            ]
+            (self.config.get(setting) or 0, seconds + PACING_MARGIN_SECONDS) for setting, seconds in windows
         )
 
 

@@ -1,0 +1,143 @@
+"""What tap-luma asks Luma for: maximum page size, cursors, no wasted request, and what it emits."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+import pytest
+import requests
+from api_sandbox.luma import MAX_PAGE_SIZE, FakeLuma
+from luma.helpers import expected_events, expected_guests, tap_config
+from scheduling_taps_common import MalformedResponseError
+from singer_sdk.exceptions import RetriableAPIError
+from support.singer import run_tap
+from tap_luma.client import PAGE_SIZE, LumaCursorPaginator, luma_backoff_waits
+from tap_luma.tap import TapLuma
+
+EVENTS = r"/calendar/list-events$"
+GUESTS = r"/event/get-guests$"
+
+
+@pytest.fixture(scope="module")
+def synced(tmp_path_factory):
+    """A full sync of a fake whose event list and largest guest list both span two pages."""
+    with FakeLuma(scale=0.4) as fake:
+        run = run_tap("tap-luma", tap_config(fake), tmp_path_factory.mktemp("synced"))
+        assert run.returncode == 0, run.stderr[-3000:]
+        yield fake, run
+
+
+def test_emits_every_event_and_guest_once_unwrapped(synced):
+    fake, run = synced
+    assert sorted(run.records["events"], key=lambda r: r["api_id"]) == sorted(
+        expected_events(fake), key=lambda r: r["api_id"]
+    )
+    key = lambda r: (r["event_api_id"], r["api_id"])  # noqa: E731
+    assert sorted(run.records["event_guests"], key=key) == sorted(expected_guests(fake), key=key)
+
+
+def test_maximum_page_size_and_exactly_one_request_per_page(synced):
+    fake, _ = synced
+    assert PAGE_SIZE == MAX_PAGE_SIZE
+    assert {r.arg("pagination_limit") for r in fake.requests} == {str(MAX_PAGE_SIZE)}
+    assert all(r.status == 200 for r in fake.requests)
+
+    event_requests = fake.requests_to(EVENTS)
+    assert len(fake.data.events) > MAX_PAGE_SIZE
+    # has_more is authoritative: the cursor lingering on the last page is not followed.
+    assert len(event_requests) == math.ceil(len(fake.data.events) / MAX_PAGE_SIZE)
+    assert event_requests[0].arg("pagination_cursor") is None
+    cursors = [r.arg("pagination_cursor") for r in event_requests[1:]]
+    assert all(cursors) and len(set(cursors)) == len(cursors)
+
+    per_event = Counter(r.arg("event_api_id") for r in fake.requests_to(GUESTS))
+    expected = {
+        api_id: max(1, math.ceil(len(guests) / MAX_PAGE_SIZE)) for api_id, guests in fake.data.guests.items()
+    }
+    assert max(expected.values()) > 1  # one guest list spans several pages
+    assert dict(per_event) == expected
+
+
+def test_guest_pages_follow_the_cursor_of_their_own_event(synced):
+    fake, _ = synced
+    big = max(fake.data.guests, key=lambda api_id: len(fake.data.guests[api_id]))
+    pages = [r for r in fake.requests_to(GUESTS) if r.arg("event_api_id") == big]
+    assert pages[0].arg("pagination_cursor") is None
+    assert all(r.arg("pagination_cursor") for r in pages[1:])
+
+
+def test_guest_list_of_an_event_deleted_mid_sync_is_skipped(luma, tmp_path):
+    fake = luma(scale=0.1)
+    victim = fake.data.events[3]["api_id"]
+    # Luma answers 404 for the guests of an event cancelled after it was listed.
+    fake.inject_fault(404, path=GUESTS, after=3, times=1, body={"message": f"Event {victim} not found."})
+    run = run_tap("tap-luma", tap_config(fake), tmp_path)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "vanished during the sync" in run.stderr
+    assert len(run.records["events"]) == len(fake.data.events)
+    guest_requests = fake.requests_to(GUESTS)
+    skipped = next(r.arg("event_api_id") for r in guest_requests if r.status == 404)
+    emitted = {(r["event_api_id"], r["api_id"]) for r in run.records["event_guests"]}
+    assert emitted == {(g["event_api_id"], g["api_id"]) for g in expected_guests(fake) if g["event_api_id"] != skipped}
+
+
+def test_pacing_keeps_inside_the_servers_limit(luma, tmp_path):
+    fake = luma(scale=0.05, rate_limits=((5, 1.0),))
+    config = tap_config(fake, max_requests_per_second=5, max_requests_per_minute=0, max_requests_per_five_minutes=0)
+    run = run_tap("tap-luma", config, tmp_path)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert len(fake.requests) > 5
+    assert all(r.status == 200 for r in fake.requests), Counter(r.status for r in fake.requests)
+
+
+def test_default_pacing_is_the_strictest_documented_limit():
+    tap = TapLuma(config={"api_key": "k"}, validate_config=True)
+    assert tap.request_pacer.limits == [(200, 60.25), (500, 300.25)]
+    off = TapLuma(config={"api_key": "k", "max_requests_per_minute": 0, "max_requests_per_five_minutes": 0})
+    assert off.request_pacer.limits == []
+
+
+# -- paginator and retry waits, without a server ------------------------------------------------
+
+
+def _response(status: int, body: str, headers: dict[str, str] | None = None) -> requests.Response:
+    response = requests.Response()
+    response.status_code = status
+    response._content = body.encode()
+    response.headers.update(headers or {})
+    response.url = "https://public-api.luma.com/public/v1/calendar/list-events"
+    return response
+
+
+def test_paginator_stops_on_has_more_false_even_with_a_cursor():
+    paginator = LumaCursorPaginator()
+    paginator.advance(_response(200, '{"entries": [{}], "has_more": false, "next_cursor": "abc"}'))
+    assert paginator.finished
+
+
+def test_paginator_follows_the_cursor_while_has_more():
+    paginator = LumaCursorPaginator()
+    paginator.advance(_response(200, '{"entries": [{}], "has_more": true, "next_cursor": "abc"}'))
+    assert not paginator.finished and paginator.current_value == "abc"
+
+
+def test_paginator_refuses_has_more_without_a_cursor():
+    # Stopping would silently lose the remaining pages.
+    with pytest.raises(MalformedResponseError, match="next_cursor is missing"):
+        LumaCursorPaginator().advance(_response(200, '{"entries": [{}], "has_more": true}'))
+
+
+def _waits(*responses: requests.Response) -> list[float]:
+    waits = luma_backoff_waits(60.0)
+    waits.send(None)
+    return [waits.send(RetriableAPIError("retry", response)) for response in responses]
+
+
+def test_bare_429_waits_out_lumas_one_minute_block():
+    assert _waits(_response(429, "{}"), _response(429, "{}")) == [60.0, 60.0]
+
+
+def test_retry_after_and_shared_backoff_still_apply():
+    assert _waits(_response(429, "{}", {"Retry-After": "3"})) == [3.0]
+    assert _waits(_response(503, "{}"), _response(502, "{}"), _response(500, "{}")) == [2.0, 4.0, 8.0]
