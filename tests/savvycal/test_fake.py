@@ -1,0 +1,139 @@
+"""The SavvyCal fake behaves as the SavvyCal docs say (../shared/reference/apis.md §2), not as the tap needs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+import requests
+from api_sandbox.savvycal import FakeSavvyCal, decode_cursor, encode_cursor
+from support.paths import ROOT
+
+REFERENCE = ROOT.parent / "shared" / "reference" / "schemas" / "savvycal.json"
+
+
+def get(fake, path, key=FakeSavvyCal.valid_key, **params):
+    headers = {"Authorization": f"Bearer {key}"} if key is not None else {}
+    return requests.get(f"{fake.url}{path}", headers=headers, params=params, timeout=10)
+
+
+@pytest.fixture
+def fake(start_fake):
+    return start_fake("savvycal", seed=7, scale=0.5)
+
+
+def test_cursors_are_the_documented_erlang_term_format():
+    # The docs' example cursor is base64 of the Erlang term %{id: 6932}.
+    assert encode_cursor(6932) == "g3QAAAABZAACaWRiAAAbFA=="
+    assert decode_cursor("g3QAAAABZAACaWRiAAAbFA==") == 6932
+    assert decode_cursor(encode_cursor(42)) == 42
+    assert decode_cursor("not-a-cursor") is None
+
+
+@pytest.mark.parametrize("key", [None, "pt_secret_wrong"])
+def test_missing_or_wrong_token_gets_the_documented_401(fake, key):
+    response = get(fake, "/v1/links", key=key)
+    assert response.status_code == 401
+    assert response.json() == {"errors": [{"message": "Unauthenticated"}]}
+
+
+def test_lists_default_to_20_entries_and_clamp_limit_at_100(fake):
+    default = get(fake, "/v1/links").json()
+    assert len(default["entries"]) == 20 and default["metadata"]["limit"] == 20
+    assert default["metadata"]["before"] is None and default["metadata"]["after"]
+    clamped = get(fake, "/v1/links", limit=500).json()
+    assert len(clamped["entries"]) == 100 and clamped["metadata"]["limit"] == 100
+    assert get(fake, "/v1/links", limit="many").status_code == 400
+    assert get(fake, "/v1/links", after="bogus").status_code == 400
+
+
+def test_after_and_before_cursors_walk_the_list_without_gaps_or_repeats(fake):
+    seen, after, pages = [], None, []
+    while True:
+        body = get(fake, "/v1/links", limit=100, **({"after": after} if after else {})).json()
+        pages.append(body)
+        seen += [link["id"] for link in body["entries"]]
+        after = body["metadata"]["after"]
+        if after is None:
+            break
+    assert seen == [link["id"] for link in fake.data.link_records()]
+    assert len(pages) == 2  # 125 links: the last page is short and says so with after=null
+    assert pages[1]["metadata"]["before"] is not None
+    back = get(fake, "/v1/links", limit=100, before=pages[1]["metadata"]["before"]).json()
+    assert [link["id"] for link in back["entries"]] == seen[:100]
+    assert back["metadata"]["before"] is None
+
+
+def test_events_default_to_confirmed_upcoming_unless_state_and_period_say_all(fake):
+    now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    default = get(fake, "/v1/events", limit=100).json()["entries"]
+    assert default and all(e["state"] == "confirmed" and e["end_at"] > now for e in default)
+    everything, after = [], None
+    while True:
+        body = get(fake, "/v1/events", limit=100, state="all", period="all", **({"after": after} if after else {})).json()
+        everything += body["entries"]
+        after = body["metadata"]["after"]
+        if after is None:
+            break
+    assert len(everything) == len(fake.data.event_records()) > len(default)
+    assert {e["state"] for e in everything} >= {"confirmed", "canceled", "awaiting_approval", "tentative"}
+    past_canceled = get(fake, "/v1/events", limit=100, state="canceled", period="past").json()["entries"]
+    assert past_canceled and all(e["state"] == "canceled" and e["end_at"] <= now for e in past_canceled)
+    assert get(fake, "/v1/events", state="deleted").status_code == 400
+
+
+def test_time_zones_are_a_bare_array_computed_for_the_instant(fake):
+    january = get(fake, "/v1/time_zones", instant="2026-01-15T12:00:00Z").json()
+    july = get(fake, "/v1/time_zones", instant="2026-07-15T12:00:00Z").json()
+    assert isinstance(january, list) and len(january) > 20
+    chicago_jan = next(z for z in january if z["id"] == "America/Chicago")
+    chicago_jul = next(z for z in july if z["id"] == "America/Chicago")
+    assert (chicago_jan["abbreviation"], chicago_jan["offset"], chicago_jan["dst"]) == ("CST", -21600, False)
+    assert (chicago_jul["abbreviation"], chicago_jul["offset"], chicago_jul["dst"]) == ("CDT", -18000, True)
+    assert chicago_jul["offset_utc"] == -21600 and chicago_jul["offset_std"] == 3600
+    assert chicago_jul["period"] == {"from": "2026-03-08T03:00:00-05:00", "until": "2026-11-01T01:00:00-06:00"}
+
+
+def test_the_fakes_rate_limit_answers_429_with_retry_after(start_fake):
+    fake = start_fake("savvycal", seed=7, scale=0.05)
+    fake.rate_limits = ((3, 60.0),)
+    statuses = [get(fake, "/v1/links").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    limited = get(fake, "/v1/links")
+    assert int(limited.headers["retry-after"]) >= 1
+    assert limited.json()["errors"][0]["status"] == "429"
+
+
+def _reference_fields(stream):
+    fields = json.loads(REFERENCE.read_text())["streams"][stream]["fields"]
+    return {name.replace("(?)", "") for name, spec in fields.items() if "NOT from API" not in str(spec)}
+
+
+@pytest.mark.skipif(not REFERENCE.exists(), reason="the shared reference folder is not beside the repository")
+def test_every_reference_field_is_in_every_record_with_nulls_where_documented(fake):
+    events, links = fake.data.event_records(), fake.data.link_records()
+    zones = fake.data.time_zones()
+    for stream, records in (("events", events), ("scheduling_links", links), ("time_zones", zones)):
+        expected = _reference_fields(stream)
+        for record in records:
+            assert expected <= record.keys(), (stream, expected - record.keys())
+    # The optional parts are sometimes null and sometimes filled, as in a real account.
+    for name in ("link", "poll", "scope", "scheduler", "payment", "canceled_at", "rescheduled_at", "location_settings"):
+        values = [e[name] for e in events]
+        assert any(v is None for v in values) and any(v is not None for v in values), name
+    assert any(z["metazone"] is None for z in zones) and any(z["metazone"] for z in zones)
+
+
+def test_mutate_changes_the_account_like_real_use(fake):
+    before = {e["id"]: dict(e) for e in fake.data.event_records()}
+    links_before = {link["id"] for link in fake.data.link_records()}
+    touched = fake.data.mutate(seed=3)
+    assert all(touched.values()), touched
+    events = {e["id"]: e for e in fake.data.event_records()}
+    assert all(events[i]["state"] == "canceled" and events[i]["canceled_at"] for i in touched["canceled"])
+    assert all(events[i]["start_at"] != before[i]["start_at"] and events[i]["rescheduled_at"] for i in touched["rescheduled"])
+    assert set(touched["booked"]) == events.keys() - before.keys()
+    links_after = {link["id"] for link in fake.data.link_records()}
+    assert links_before - links_after == set(touched["link_deleted"])
+    assert links_after - links_before == set(touched["link_added"])
