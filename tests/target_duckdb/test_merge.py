@@ -231,3 +231,15 @@ def test_failed_load_emits_no_state(loader, singer):
     loader.last_target.warehouse.close()
     assert loader.last_stdout == ""
     assert loader.query("SELECT count(*) FROM raw.people") == [(0,)]
+
+
+def test_batch_message_files_are_loaded_and_deduplicated(loader, singer):
+    batch_file = loader.workdir / "people-0001.jsonl"
+    batch_file.write_text('{"id": 1, "name": "a"}\n{"id": 2, "name": "b"}\n{"id": 1, "name": "a2"}\n')
+    loader.run([
+        singer.schema("people", PEOPLE),
+        {"type": "BATCH", "stream": "people", "encoding": {"format": "jsonl", "compression": "none"},
+         "manifest": [batch_file.as_uri()]},
+    ])
+
+    assert loader.query("SELECT id, name FROM raw.people ORDER BY id") == [(1, "a2"), (2, "b")]

@@ -272,6 +272,14 @@ class DuckDBSink(BatchSink):
                 row[column] = convert(value) if convert and value is not None else value
         return _ENCODER.encode(row)
 
+    def _buffer_batch_file_records(self, records: list[dict]) -> dict | list:
+        """Validate, encode and deduplicate records that arrived in a batch file."""
+        context: dict = {}
+        for record in records:
+            self._validate_and_parse(record)
+            self.process_record(record, context)
+        return context["records"]
+
     def process_record(self, record: dict, context: dict) -> None:
         """Encode the record now (bytes are far smaller than dicts) and buffer it.
 
@@ -296,6 +304,9 @@ class DuckDBSink(BatchSink):
         buffered = context.get("records")
         if not buffered:
             return
+        if isinstance(buffered, list) and isinstance(buffered[0], dict):
+            # Raw records from a BATCH message file (SDK process_batch_files).
+            buffered = self._buffer_batch_file_records(buffered)
         lines = buffered.values() if isinstance(buffered, dict) else buffered
         fd, staging_file = tempfile.mkstemp(prefix=f"{self.table_name}-", suffix=".jsonl")
         try:
