@@ -1,0 +1,197 @@
+"""What tap-float asks Float for: page size and numbers, filters, the incremental window.
+
+The tap runs in this process (``sync_tap``) except where the command line itself is under test.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from support.singer import run_tap
+from tap_float.streams import public_holidays_window
+
+#: Stream -> (path, primary key) for every stream of the tap.
+STREAMS = {
+    "accounts": ("/accounts", "account_id"),
+    "departments": ("/departments", "department_id"),
+    "people": ("/people", "people_id"),
+    "roles": ("/roles", "id"),
+    "public_holidays": ("/public-holidays", ("id", "region")),
+    "holidays": ("/holidays", "holiday_id"),
+    "projects": ("/projects", "project_id"),
+    "status": ("/status", "status_id"),
+    "time_off": ("/timeoffs", "timeoff_id"),
+    "timeoff_types": ("/timeoff-types", "timeoff_type_id"),
+    "clients": ("/clients", "client_id"),
+    "phases": ("/phases", "phase_id"),
+    "project_tasks": ("/project-tasks", "task_meta_id"),
+    "milestones": ("/milestones", "milestone_id"),
+    "tasks": ("/tasks", "task_id"),
+    "logged_time": ("/logged-time", "logged_time_id"),
+}
+INCREMENTAL = {"people", "projects", "tasks", "logged_time"}
+#: No pacing: for tests that are not about it.
+UNPACED = {"max_requests_per_second": 0, "max_requests_per_minute": 0}
+
+
+def config(fake, **overrides):
+    return {"api_url": fake.url, "api_token": fake.valid_key, **overrides}
+
+
+def key_of(record, key):
+    return tuple(record[k] for k in key) if isinstance(key, tuple) else record[key]
+
+
+def expected_records(fake, config_used):
+    """The fake's records per stream, public holidays over the window the tap asks for."""
+    expected = dict(fake.data.resources())
+    start, end = public_holidays_window(config_used, dt.datetime.now(dt.timezone.utc).date())
+    expected["public_holidays"] = fake.data.public_holidays(start, end)
+    return expected
+
+
+def calls_to(fake, path):
+    return fake.requests_to(f"^/v3{path}$")
+
+
+def test_a_full_sync_reads_every_page_at_200_once_and_stays_inside_the_rate_limits(start_fake, sync_tap):
+    # Default size: every list has several pages. Default pacing, and the fake enforces
+    # Float's 10/s and 200/min: a 429 here would mean the defaults are outside the limits.
+    fake = start_fake("float", seed=3)
+    used = config(fake)
+    run = sync_tap(used)
+    assert run.exit_code == 0, run.log
+
+    assert {r.status for r in fake.requests} == {200}
+    assert {r.arg("per-page") for r in fake.requests} == {"200"}
+    expected = expected_records(fake, used)
+    for stream, (path, key) in STREAMS.items():
+        pages = math.ceil(len(expected[stream]) / 200)
+        assert pages >= 2, f"{stream}: the dataset must exercise pagination"
+        # Pages 1..N in order, each once, and no request past the last page.
+        assert [c.arg("page") for c in calls_to(fake, path)] == [str(p) for p in range(1, pages + 1)], stream
+        got = [key_of(r, key) for r in run.records[stream]]
+        assert len(got) == len(set(got)), f"{stream}: a record was emitted twice"
+        assert set(got) == {key_of(r, key) for r in expected[stream]}, stream
+    assert len(fake.requests) == sum(math.ceil(len(expected[s]) / 200) for s in STREAMS)
+
+
+def test_first_run_filters_incremental_streams_by_start_date_in_floats_format(start_fake, sync_tap):
+    fake = start_fake("float", seed=3, scale=0.1)
+    run = sync_tap(config(fake, start_date="2026-03-01T10:00:00+02:00", **UNPACED))
+    assert run.exit_code == 0, run.log
+
+    for stream, (path, key) in STREAMS.items():
+        sent = {c.arg("modified_since") for c in calls_to(fake, path)}
+        if stream in INCREMENTAL:
+            assert sent == {"2026-03-01 08:00:00"}, stream  # UTC, Float's format
+            wanted = {key_of(r, key) for r in fake.data.resources()[stream] if r["modified"] >= "2026-03-01 08:00:00"}
+            assert {key_of(r, key) for r in run.records[stream]} == wanted, stream
+        else:
+            assert sent == {None}, stream
+
+
+def test_later_runs_start_at_the_bookmark_and_save_the_newest_modified(start_fake, sync_tap):
+    fake = start_fake("float", seed=3, scale=0.1)
+    bookmark = "2026-06-01 00:00:00"
+    state = {"bookmarks": {s: {"replication_key": "modified", "replication_key_value": bookmark} for s in INCREMENTAL}}
+    run = sync_tap(config(fake, start_date="2020-01-01T00:00:00Z", **UNPACED), state=state)
+    assert run.exit_code == 0, run.log
+
+    for stream in INCREMENTAL:
+        path, _ = STREAMS[stream]
+        assert {c.arg("modified_since") for c in calls_to(fake, path)} == {bookmark}, stream
+        newest = max(r["modified"] for r in fake.data.resources()[stream])
+        saved = run.state["bookmarks"][stream]
+        assert saved == {"replication_key": "modified", "replication_key_value": newest}, stream
+
+
+def test_a_start_date_later_than_the_bookmark_wins(start_fake, sync_tap):
+    fake = start_fake("float", seed=3, scale=0.05)
+    state = {"bookmarks": {"people": {"replication_key": "modified", "replication_key_value": "2026-01-01 00:00:00"}}}
+    sync_tap(config(fake, start_date="2026-02-01T00:00:00Z", **UNPACED), state=state)
+    assert {c.arg("modified_since") for c in calls_to(fake, "/people")} == {"2026-02-01 00:00:00"}
+
+
+def test_the_bookmark_never_passes_the_start_of_the_sync(start_fake, sync_tap):
+    # A record stamped later than our clock (server clock ahead, or written while we read) must
+    # not push the bookmark past the sync start, or the next run could skip changes.
+    fake = start_fake("float", seed=3, scale=0.05)
+    fake.data.people[0]["modified"] = "2099-01-01 00:00:00"
+    before = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    run = sync_tap(config(fake, **UNPACED))
+    assert run.exit_code == 0, run.log
+    saved = run.state["bookmarks"]["people"]["replication_key_value"]
+    assert saved <= before
+    assert dt.datetime.strptime(saved, "%Y-%m-%d %H:%M:%S")  # still Float's format
+
+
+def test_projects_and_phases_ask_for_their_task_labels_and_team(start_fake, sync_tap):
+    fake = start_fake("float", seed=3, scale=0.05)
+    run = sync_tap(config(fake, **UNPACED))
+    assert run.exit_code == 0, run.log
+    assert {c.arg("expand") for c in calls_to(fake, "/projects")} == {"project_tasks,project_team"}
+    assert {c.arg("expand") for c in calls_to(fake, "/phases")} == {"phase_tasks,phase_team"}
+    projects = {p["project_id"]: p for p in fake.data.projects}
+    assert any(p["project_tasks"] for p in projects.values())
+    for record in run.records["projects"]:
+        assert record["project_tasks"] == projects[record["project_id"]]["project_tasks"]
+        assert record["project_team"] == projects[record["project_id"]]["project_team"]
+
+
+def test_public_holidays_are_read_for_whole_years_and_keyed_by_id_and_region(start_fake, sync_tap):
+    fake = start_fake("float", seed=3, scale=0.05)
+    run = sync_tap(config(fake, start_date="2024-05-17T00:00:00Z", **UNPACED))
+    assert run.exit_code == 0, run.log
+    next_year = dt.datetime.now(dt.timezone.utc).year + 1
+    calls = calls_to(fake, "/public-holidays")
+    assert {(c.arg("start_date"), c.arg("end_date")) for c in calls} == {("2024-01-01", f"{next_year}-12-31")}
+    records = run.records["public_holidays"]
+    keys = [(r["id"], r["region"]) for r in records]
+    assert len(keys) == len(set(keys))
+    assert len({r["id"] for r in records}) < len(records), "ids repeat across regions"
+    # Dates from several years, not just the current one (Float's default).
+    assert len({d[:4] for r in records for d in r["dates"]}) == next_year - 2024 + 1
+
+
+def test_the_user_agent_names_the_integration(start_fake, sync_tap):
+    fake = start_fake("float", seed=3, scale=0.05)
+    agent = "Acme warehouse sync (data@acme.example)"
+    sync_tap(config(fake, user_agent=agent, **UNPACED))
+    assert {r.headers.get("user-agent") for r in fake.requests} == {agent}
+    fake.reset_requests()
+    sync_tap(config(fake, **UNPACED))
+    assert {r.headers.get("user-agent") for r in fake.requests} == {"tap-float (Meltano Singer tap for Float)"}
+
+
+def test_an_empty_status_list_is_a_204_and_zero_records(start_fake, sync_tap):
+    fake = start_fake("float", seed=3, scale=0.05)
+    fake.data.status.clear()
+    run = sync_tap(config(fake, **UNPACED))
+    assert run.exit_code == 0, run.log
+    assert [c.status for c in calls_to(fake, "/status")] == [204]
+    assert run.records["status"] == []
+    assert len(run.records["people"]) == len(fake.data.people)  # the run carried on
+
+
+def test_time_tracking_off_skips_logged_time_with_a_warning_and_the_run_succeeds(start_fake, sync_tap):
+    fake = start_fake("float", seed=3, scale=0.05, time_tracking=False)
+    state = {"bookmarks": {"logged_time": {"replication_key": "modified", "replication_key_value": "2026-01-01 00:00:00"}}}
+    run = sync_tap(config(fake, **UNPACED), state=state)
+    assert run.exit_code == 0, run.log
+    assert [c.status for c in calls_to(fake, "/logged-time")] == [403]  # not retried
+    assert "Skipping stream 'logged_time'" in run.log
+    assert "Time Tracking is not enabled" in run.log
+    assert run.records["logged_time"] == []
+    assert len(run.records["tasks"]) == len(fake.data.tasks)
+    # The bookmark is kept, so turning Time Tracking on later loses nothing.
+    assert run.state["bookmarks"]["logged_time"]["replication_key_value"] == "2026-01-01 00:00:00"
+
+
+def test_missing_api_token_is_a_clear_config_error(start_fake, tmp_path):
+    fake = start_fake("float", seed=3, scale=0.05)
+    run = run_tap("tap-float", {"api_url": fake.url}, tmp_path)
+    assert run.returncode != 0
+    assert "api_token" in run.stderr
+    assert not fake.requests
