@@ -1,0 +1,109 @@
+"""End to end: `meltano run tap-savvycal target-duckdb` makes DuckDB equal SavvyCal, run after run."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import typing as t
+from collections import Counter
+
+import pytest
+from support.warehouse import rows, tables
+
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("meltano_plugins")]
+
+SCHEMA = "tap_savvycal"
+#: Fields whose destination value must be the source's current one (what the mutation changes).
+COMPARE = {
+    "events": ["state", "start_at", "end_at", "canceled_at", "cancel_reason", "rescheduled_at", "attendees", "summary"],
+    "scheduling_links": ["name", "state", "durations", "scope"],
+    "timezones": ["abbreviation", "offset", "dst", "metazone"],
+}
+
+
+def source_tables(fake) -> dict[str, list[dict[str, t.Any]]]:
+    return {
+        "events": fake.data.event_records(),
+        "scheduling_links": fake.data.link_records(),
+        "timezones": fake.data.time_zones(),
+    }
+
+
+def live_rows(db, table) -> list[dict[str, t.Any]]:
+    """Rows the destination still holds as current (a row marked deleted is not)."""
+    return [row for row in rows(db, SCHEMA, table) if row.get("_sdc_deleted_at") is None]
+
+
+def assert_destination_equals(db, table, expected, compare, *, deleted_in_source=frozenset()) -> None:
+    """One live row per id, the same ids as the source, and ``compare`` fields equal to the source's.
+
+    Ids in ``deleted_in_source`` are not counted as unexpected here; whether they are gone is
+    checked on its own.
+    """
+    actual = live_rows(db, table)
+    counts = Counter(row["id"] for row in actual)
+    assert not [k for k, n in counts.items() if n > 1], f"{table}: ids loaded more than once"
+    source = {record["id"]: record for record in expected}
+    missing, extra = source.keys() - counts.keys(), counts.keys() - source.keys() - deleted_in_source
+    assert not missing and not extra, f"{table}: missing {sorted(missing)[:5]}, unexpected {sorted(extra)[:5]}"
+    by_id = {row["id"]: row for row in actual}
+    for field in compare:
+        stale = [(i, by_id[i][field], r[field]) for i, r in source.items() if _normal(by_id[i][field]) != _normal(r[field])]
+        assert not stale, f"{table}.{field}: {len(stale)} rows differ from the source, e.g. {stale[:2]}"
+
+
+def _normal(value: t.Any) -> t.Any:
+    """One representation for JSON text vs objects, timestamps vs ISO strings, and numbers."""
+    if isinstance(value, str) and value[:1] in "[{":
+        return _normal(json.loads(value))
+    if isinstance(value, str) and len(value) >= 20 and value[4:5] == "-" and value[10:11] == "T":
+        value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if isinstance(value, dt.datetime):
+        moment = value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+        return moment.astimezone(dt.timezone.utc).isoformat()
+    if isinstance(value, dict):
+        return {k: _normal(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_normal(v) for v in value]
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
+def test_every_run_leaves_duckdb_equal_to_savvycal(start_fake, sandbox):
+    fake = start_fake("savvycal", seed=21, scale=0.5)
+    sandbox.fakes["savvycal"] = fake
+    db = sandbox.warehouse
+
+    sandbox.run("tap-savvycal", "target-duckdb").check()
+    assert tables(db, SCHEMA) >= {"events", "scheduling_links", "timezones"}
+    for table, records in source_tables(fake).items():
+        assert_destination_equals(db, table, records, COMPARE[table])
+
+    touched = fake.data.mutate(seed=22)
+    assert all(touched.values()), touched  # reschedules, cancellations, approvals, bookings, link edits/deletes
+    sandbox.run("tap-savvycal", "target-duckdb").check()
+
+    # Every source record, once, in its newest version (rows of deleted links aside, below).
+    deleted = frozenset(touched["link_deleted"])
+    for table, records in source_tables(fake).items():
+        assert_destination_equals(db, table, records, COMPARE[table], deleted_in_source=deleted)
+
+    # A link deleted in SavvyCal is gone from the destination too: the second run's complete
+    # listing ends with ACTIVATE_VERSION, and the loader removes (or marks deleted) the rows that
+    # listing did not contain. Checked last, as a loader without ACTIVATE_VERSION support keeps them.
+    columns = set(rows(db, SCHEMA, "scheduling_links")[0])
+    if "_sdc_table_version" not in columns:
+        pytest.xfail("the DuckDB loader ignores ACTIVATE_VERSION, so rows of deleted links stay")
+    assert not deleted & {row["id"] for row in live_rows(db, "scheduling_links")}
+
+
+def test_wrong_key_through_meltano_fails_and_never_prints_the_key(start_fake, sandbox):
+    fake = start_fake("savvycal", seed=21, scale=0.05)
+    sandbox.fakes["savvycal"] = fake
+    secret = "pt_secret_not-valid-9876543210"
+    sandbox.extra_env["TAP_SAVVYCAL_API_KEY"] = secret
+    result = sandbox.run("tap-savvycal", "target-duckdb")
+    assert result.returncode != 0
+    assert "HTTP 401" in result.output and "`api_key`" in result.output
+    assert secret not in result.output
