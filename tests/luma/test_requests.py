@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import math
+import subprocess
 from collections import Counter
 
 import pytest
@@ -11,6 +13,7 @@ from api_sandbox.luma import MAX_PAGE_SIZE, FakeLuma
 from luma.helpers import expected_events, expected_guests, tap_config
 from scheduling_taps_common import MalformedResponseError
 from singer_sdk.exceptions import RetriableAPIError
+from support.paths import VENV_BIN
 from support.singer import run_tap
 from tap_luma.client import PAGE_SIZE, LumaCursorPaginator, luma_backoff_waits
 from tap_luma.tap import TapLuma
@@ -141,3 +144,38 @@ def test_bare_429_waits_out_lumas_one_minute_block():
 def test_retry_after_and_shared_backoff_still_apply():
     assert _waits(_response(429, "{}", {"Retry-After": "3"})) == [3.0]
     assert _waits(_response(503, "{}"), _response(502, "{}"), _response(500, "{}")) == [2.0, 4.0, 8.0]
+
+
+# -- Singer messages ---------------------------------------------------------------------------
+
+
+def _messages(fake: FakeLuma, workdir, **config: object) -> list[dict]:
+    workdir.mkdir(parents=True, exist_ok=True)
+    (workdir / "config.json").write_text(json.dumps(tap_config(fake, **config)))
+    completed = subprocess.run(
+        [str(VENV_BIN / "tap-luma"), "--config", str(workdir / "config.json")],
+        capture_output=True, text=True, timeout=120, check=True,
+    )
+    return [json.loads(line) for line in completed.stdout.splitlines()]
+
+
+def test_one_schema_message_per_stream_not_one_per_event(luma, tmp_path):
+    # Loaders flush on SCHEMA: one per event would mean one tiny load per event.
+    fake = luma(scale=0.1)
+    messages = _messages(fake, tmp_path)
+    schemas = Counter(m["stream"] for m in messages if m["type"] == "SCHEMA")
+    assert schemas == {"events": 1, "event_guests": 1}
+    assert not [m for m in messages if m["type"] == "ACTIVATE_VERSION"]  # off by default (dlt merge)
+    guest_schema = next(m for m in messages if m["type"] == "SCHEMA" and m["stream"] == "event_guests")
+    assert guest_schema["key_properties"] == ["event_api_id", "api_id"]
+
+
+def test_activate_version_once_per_stream_with_one_version_for_the_run(luma, tmp_path):
+    fake = luma(scale=0.1)
+    messages = _messages(fake, tmp_path, emit_activate_version_messages=True)
+    activations = [m for m in messages if m["type"] == "ACTIVATE_VERSION"]
+    assert Counter(m["stream"] for m in activations) == {"events": 1, "event_guests": 1}
+    # Every guest record, whichever event it came from, carries the version that is activated:
+    # a loader deleting rows of older versions keeps all of this run's guests.
+    versions = {m["version"] for m in messages if m["type"] in {"RECORD", "ACTIVATE_VERSION"}}
+    assert len(versions) == 1

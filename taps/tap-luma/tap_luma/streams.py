@@ -55,6 +55,28 @@ class EventGuestsStream(LumaStream):
         params = super().get_url_params(context, next_page_token)
         return {"event_api_id": context["event_api_id"], **params}  # type: ignore[index]
 
+    # -- one SCHEMA / ACTIVATE_VERSION per run, not one per event ----------------------------------
+    #
+    # The SDK syncs a child stream once per parent record and re-sends SCHEMA (and, when enabled,
+    # ACTIVATE_VERSION) each time. Both are identical for every event of a run, and loaders
+    # such as target-duckdb flush every stream on each SCHEMA: one tiny load per event (measured:
+    # 72 events took 52 s instead of 2 s). These private SDK hooks are the only place to stop it;
+    # tests/luma/test_requests.py checks that each message goes out once.
+    _schema_sent = False
+    _version_sent: int | None = None
+
+    def _write_schema_message(self) -> None:
+        if not self._schema_sent:
+            super()._write_schema_message()
+            self._schema_sent = True
+
+    def _write_activate_version_message(self, full_table_version: int) -> None:
+        if self._version_sent != full_table_version:
+            super()._write_activate_version_message(full_table_version)
+            self._version_sent = full_table_version
+
+    # -- records ---------------------------------------------------------------------------------
+
     def post_process(self, row: dict[str, t.Any], context: Context | None = None) -> dict[str, t.Any]:
         # Set here, not left to the SDK: it copies only *state partition* keys into child
         # records, and state_partitioning_keys is empty.
