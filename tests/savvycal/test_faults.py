@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 
 def test_429_and_503_mid_sync_are_retried_and_nothing_is_lost(start_fake, run_savvycal):
     fake = start_fake("savvycal", seed=5, scale=0.5)
@@ -47,10 +49,15 @@ def test_pacing_keeps_the_tap_under_the_limit_so_no_429_happens(start_fake, run_
     assert {r.status for r in fake.requests} == {200}
 
 
-def test_persistent_5xx_gives_up_after_three_retries_without_activating_a_partial_listing(start_fake, run_savvycal):
+# The SDK's own `emit_activate_version_messages` would send the marker *before* the records;
+# the tap must not let it, or a failed run would make the loader drop the events it did not reach.
+@pytest.mark.parametrize("settings", [{}, {"emit_activate_version_messages": True}], ids=["default", "sdk-flag"])
+def test_persistent_5xx_gives_up_after_three_retries_without_activating_a_partial_listing(
+    start_fake, run_savvycal, settings
+):
     fake = start_fake("savvycal", seed=5, scale=0.5)
     fake.inject_fault(500, path="^/v1/events$", after=1, times=10, headers={"retry-after": "0"})
-    run = run_savvycal(fake, cli=True)
+    run = run_savvycal(fake, cli=True, **settings)
     assert run.returncode != 0
     assert [r.status for r in fake.requests_to("^/v1/events$")] == [200, 500, 500, 500, 500]  # 1 try + 3 retries
     assert "HTTP 500" in run.stderr

@@ -77,6 +77,14 @@ class SavvyCalStream(SchedulingAPIStream[str]):
     # -- full-table snapshot ------------------------------------------------------------------
 
     @property
+    def emit_activate_version_messages(self) -> bool:
+        # Never the SDK's marker, even if `emit_activate_version_messages` is set: it is sent
+        # before the records, and a loader that applies it at the end of its input then
+        # deletes every row a failed run did not reach (measured: 125 of 225 events). This
+        # stream sends its own marker after a complete listing instead.
+        return False
+
+    @property
     def snapshot_version(self) -> int:
         """The table version of this run (seconds since the epoch at tap start, as the SDK uses)."""
         return self._tap.initialized_at // 1000
