@@ -165,6 +165,10 @@ class DuckDBSink(BatchSink):
         return FastJSONSchemaValidator(self.schema) if self.validate_schema else None
 
     @cached_property
+    def _schema_properties(self) -> frozenset[str]:
+        return frozenset(self.schema["properties"])
+
+    @cached_property
     def _datelike_parsers(self) -> dict[str, t.Callable[[str], object]]:
         """Parser per date-like property, worked out once per schema."""
         parsers = {}
@@ -187,7 +191,7 @@ class DuckDBSink(BatchSink):
         missing from the schema go through the SDK's own code, so errors and
         warnings are unchanged.
         """
-        if record.keys() - self.schema["properties"].keys():
+        if not record.keys() <= self._schema_properties:
             # Unknown fields: let the SDK log its warning about them.
             super()._parse_timestamps_in_record(record, schema, treatment)
             return
@@ -240,9 +244,14 @@ class DuckDBSink(BatchSink):
         self._insert_columns = [p.column_name for p in stored]
         self._staging_columns = {p.column_name: p.staging_type for p in plans}
         self._key_columns = [safe_identifier(k) for k in self.key_properties]
-        self._converters = [
-            (p.property_name, p.column_name, self._converter_for(p, table_types))
+        # Only names that change and values that need converting cost per-record work.
+        self._renames = [
+            (p.property_name, p.column_name) for p in plans if p.property_name != p.column_name
+        ]
+        self._conversions = [
+            (p.column_name, convert)
             for p in plans
+            if (convert := self._converter_for(p, table_types)) is not None
         ]
         super().setup()
 
@@ -265,12 +274,19 @@ class DuckDBSink(BatchSink):
         return bool(self._key_columns) and self.load_method != "append-only"
 
     def _encode(self, record: dict) -> bytes:
-        row = {}
-        for prop, column, convert in self._converters:
+        """Return the record as one NDJSON line keyed by column names.
+
+        The record is changed in place (it is this sink's own copy). Keys that are
+        not columns are left in: ``read_json`` with explicit columns ignores them.
+        """
+        for prop, column in self._renames:
             if prop in record:
-                value = record[prop]
-                row[column] = convert(value) if convert and value is not None else value
-        return _ENCODER.encode(row)
+                record[column] = record.pop(prop)
+        for column, convert in self._conversions:
+            value = record.get(column)
+            if value is not None:
+                record[column] = convert(value)
+        return _ENCODER.encode(record)
 
     def _buffer_batch_file_records(self, records: list[dict]) -> dict | list:
         """Validate, encode and deduplicate records that arrived in a batch file."""
@@ -285,9 +301,8 @@ class DuckDBSink(BatchSink):
 
         Keyed streams keep one line per key: the last record wins within a batch.
         """
-        line = self._encode(record)
         if not self._deduplicate:
-            context.setdefault("records", []).append(line)
+            context.setdefault("records", []).append(self._encode(record))
             return
         buffered: dict = context.setdefault("records", {})
         key = tuple(record[k] for k in self.key_properties)
@@ -295,6 +310,7 @@ class DuckDBSink(BatchSink):
             hash(key)
         except TypeError:  # e.g. an object used as key: compare by its JSON text
             key = (_as_json_text(key),)
+        line = self._encode(record)
         if key in buffered:
             self.tally_duplicate_merged()
         buffered[key] = line
