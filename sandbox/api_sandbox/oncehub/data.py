@@ -79,7 +79,11 @@ class OnceHubData:
         return max(b["last_updated_time"] for b in self.bookings)
 
     def find(self, name: str, record_id: str) -> dict[str, t.Any] | None:
-        return next((r for r in self.lists[name] if r["id"] == record_id), None)
+        position = self.rank.get(record_id)
+        records = self.lists[name]
+        if position is None or position >= len(records) or records[position]["id"] != record_id:
+            return None
+        return records[position]
 
     # -- timestamps -----------------------------------------------------------------------------
 
@@ -353,9 +357,7 @@ class OnceHubData:
             if b["status"] == "scheduled" and not b["in_trash"] and b["starting_time"] > iso(now)
         ]
 
-        late = rng.choice(upcoming() or self.bookings)
-        late.update(subject=f"{late['subject'] or 'Meeting'} (late edit)", last_updated_time=self.newest_update())
-        touched["same_second"].append(late["id"])
+        previous_newest = self.newest_update()
 
         for booking in rng.sample(upcoming(), min(changes, len(upcoming()))):
             booking.update(location_description="Room 4, Main St", virtual_conferencing=None, last_updated_time=self.tick())
@@ -386,6 +388,12 @@ class OnceHubData:
             start = (now + dt.timedelta(days=rng.choice((1, 7, 30, 60)))).replace(minute=0, second=0, microsecond=0)
             booking = self._add("bookings", self._booking(created, start, contact=contact))
             touched["booked"].append(booking["id"])
+
+        # Last, so no other change moves it: an edit stamped with the previous newest second.
+        seen = {i for ids in touched.values() for i in ids}
+        late = rng.choice([b for b in upcoming() if b["id"] not in seen] or [b for b in self.bookings if b["id"] not in seen])
+        late.update(subject=f"{late['subject'] or 'Meeting'} (late edit)", last_updated_time=previous_newest)
+        touched["same_second"].append(late["id"])
 
         for contact in rng.sample(self.contacts, changes):
             contact.update(job_title="Head of Scheduling", last_interacted_time=self.tick(), last_updated_time=self.tick())

@@ -1,0 +1,81 @@
+"""End to end: `meltano run tap-oncehub target-duckdb` makes DuckDB equal the fake, run after run."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from support.warehouse import assert_table_matches, rows, tables
+
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("meltano_plugins")]
+
+SCHEMA = "tap_oncehub"
+
+#: stream -> scalar/object fields whose destination value must be the source's current one
+COMPARE = {
+    "bookings": ["status", "in_trash", "subject", "location_description", "virtual_conferencing", "cancel_reschedule_information"],
+    "booking_pages": ["name", "active", "published"],
+    "event_types": ["name", "duration_minutes"],
+    "master_pages": ["name", "active"],
+    "users": ["status", "role_name"],
+    "teams": ["name"],
+    "contacts": ["job_title", "status"],
+}
+TIMESTAMPS = {"bookings": "last_updated_time", "contacts": "last_updated_time"}
+
+
+def instant(value):
+    """A loader's timestamp (naive UTC, aware, or ISO text) and an API string, as one UTC instant."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+def assert_warehouse_equals_source(sandbox, fake):
+    db, data = sandbox.warehouse, fake.data
+    assert tables(db, SCHEMA) >= set(COMPARE)
+    for stream, fields in COMPARE.items():
+        assert_table_matches(db, SCHEMA, stream, data.lists[stream], "id", compare=fields)
+    for stream, field in TIMESTAMPS.items():
+        loaded = {r["id"]: instant(r[field]) for r in rows(db, SCHEMA, stream)}
+        stale = [r["id"] for r in data.lists[stream] if loaded[r["id"]] != instant(r[field])]
+        assert not stale, f"{stream}.{field} is not the newest version for {stale[:5]}"
+
+
+def test_full_then_incremental_runs_keep_duckdb_equal_to_oncehub(start_fake, sandbox):
+    fake = start_fake("oncehub", seed=21, scale=0.5)  # 2+ pages per list, 12 of bookings
+    sandbox.fakes["oncehub"] = fake
+
+    sandbox.run("tap-oncehub", "target-duckdb").check()
+    assert_warehouse_equals_source(sandbox, fake)
+    first_run_booking_pages = len(fake.requests_to("^/v2/bookings$"))
+
+    touched = fake.data.mutate(seed=22)
+    assert all(touched.values()), touched  # same-second edit, updates, cancels, reschedules, new, trash
+    fake.reset_requests()
+    result = sandbox.run("tap-oncehub", "target-duckdb").check()
+    assert_warehouse_equals_source(sandbox, fake)
+
+    # The second run asked only for recently changed bookings.
+    calls = fake.requests_to("^/v2/bookings$")
+    assert all(c.arg("last_updated_time.gt") for c in calls)
+    assert len(calls) < first_run_booking_pages
+    state = sandbox.state("tap-oncehub")
+    assert state["singer_state"]["bookmarks"]["bookings"] == {
+        "replication_key": "last_updated_time",
+        "replication_key_value": fake.data.newest_update(),
+    }
+    assert fake.valid_key not in result.output
+
+
+def test_wrong_key_through_meltano_fails_and_never_prints_the_key(start_fake, sandbox):
+    fake = start_fake("oncehub", seed=21, scale=0.05)
+    sandbox.fakes["oncehub"] = fake
+    secret = "oh-not-valid-9876543210"
+    sandbox.extra_env["TAP_ONCEHUB_API_KEY"] = secret
+    result = sandbox.run("tap-oncehub", "target-duckdb")
+    assert result.returncode != 0
+    assert "HTTP 401" in result.output and "`api_key`" in result.output
+    assert secret not in result.output
