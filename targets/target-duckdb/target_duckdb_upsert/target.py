@@ -127,7 +127,11 @@ class TargetDuckDB(Target):
         Identical SCHEMA messages (a child stream re-emits one per parent record)
         never reach this point: the SDK ignores them without a flush.
         """
-        existing = self._sinks_active.get(stream_name) if schema is not None else None
+        existing = (
+            super().get_sink(stream_name)
+            if schema is not None and self.sink_exists(stream_name)
+            else None
+        )
         if existing is not None and (
             existing.original_schema != schema or existing.key_properties != key_properties
         ):
