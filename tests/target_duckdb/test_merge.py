@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from target_duckdb_upsert.warehouse import DuckDBWarehouse
 
 PEOPLE = {"id": {"type": "integer"}, "name": {"type": ["string", "null"]}}
@@ -18,38 +17,59 @@ def test_upsert_across_two_runs(loader, singer):
     loader.run([singer.schema("people", PEOPLE), *people(singer, [(2, "B"), (4, "d")])])
 
     assert loader.query("SELECT id, name FROM raw.people ORDER BY id") == [
-        (1, "a"), (2, "B"), (3, "c"), (4, "d"),
+        (1, "a"),
+        (2, "B"),
+        (3, "c"),
+        (4, "d"),
     ]
 
 
 @pytest.mark.parametrize("batch_size_rows", [1, 2, 100])
 def test_last_record_wins_within_and_across_batches(loader, singer, batch_size_rows):
     rows = [(1, "a1"), (2, "b1"), (1, "a2"), (1, "a3"), (2, "b2"), (3, "c1")]
-    loader.run([singer.schema("people", PEOPLE), *people(singer, rows)],
-               batch_size_rows=batch_size_rows)
+    loader.run(
+        [singer.schema("people", PEOPLE), *people(singer, rows)], batch_size_rows=batch_size_rows
+    )
 
     assert loader.query("SELECT id, name FROM raw.people ORDER BY id") == [
-        (1, "a3"), (2, "b2"), (3, "c1"),
+        (1, "a3"),
+        (2, "b2"),
+        (3, "c1"),
     ]
 
 
 def test_composite_key_and_null_key_part(loader, singer):
-    schema = singer.schema("slots", {"user": {"type": "string"}, "day": {"type": ["string", "null"]},
-                                     "n": {"type": "integer"}}, keys=["user", "day"])
-    loader.run([schema,
-                singer.record("slots", {"user": "u", "day": "mon", "n": 1}),
-                singer.record("slots", {"user": "u", "day": None, "n": 1})])
-    loader.run([schema,
-                singer.record("slots", {"user": "u", "day": "mon", "n": 2}),
-                singer.record("slots", {"user": "u", "day": None, "n": 2})])
+    schema = singer.schema(
+        "slots",
+        {"user": {"type": "string"}, "day": {"type": ["string", "null"]}, "n": {"type": "integer"}},
+        keys=["user", "day"],
+    )
+    loader.run(
+        [
+            schema,
+            singer.record("slots", {"user": "u", "day": "mon", "n": 1}),
+            singer.record("slots", {"user": "u", "day": None, "n": 1}),
+        ]
+    )
+    loader.run(
+        [
+            schema,
+            singer.record("slots", {"user": "u", "day": "mon", "n": 2}),
+            singer.record("slots", {"user": "u", "day": None, "n": 2}),
+        ]
+    )
 
     assert loader.query("SELECT day, n FROM raw.slots ORDER BY day NULLS LAST") == [
-        ("mon", 2), (None, 2),
+        ("mon", 2),
+        (None, 2),
     ]
 
 
 def test_streams_without_keys_append(loader, singer):
-    messages = [singer.schema("log", PEOPLE, keys=[]), *people(singer, [(1, "a"), (1, "a")], stream="log")]
+    messages = [
+        singer.schema("log", PEOPLE, keys=[]),
+        *people(singer, [(1, "a"), (1, "a")], stream="log"),
+    ]
     loader.run(messages)
     loader.run(messages)
 
@@ -57,16 +77,21 @@ def test_streams_without_keys_append(loader, singer):
 
 
 def test_append_only_keeps_duplicates_of_keyed_streams(loader, singer):
-    loader.run([singer.schema("people", PEOPLE), *people(singer, [(1, "a"), (1, "b")])],
-               load_method="append-only")
+    loader.run(
+        [singer.schema("people", PEOPLE), *people(singer, [(1, "a"), (1, "b")])],
+        load_method="append-only",
+    )
 
     assert loader.query("SELECT name FROM raw.people ORDER BY name") == [("a",), ("b",)]
 
 
 def test_overwrite_replaces_the_table_contents(loader, singer):
     loader.run([singer.schema("people", PEOPLE), *people(singer, [(1, "a"), (2, "b")])])
-    loader.run([singer.schema("people", PEOPLE), *people(singer, [(3, "c"), (3, "c2")])],
-               load_method="overwrite", batch_size_rows=1)
+    loader.run(
+        [singer.schema("people", PEOPLE), *people(singer, [(3, "c"), (3, "c2")])],
+        load_method="overwrite",
+        batch_size_rows=1,
+    )
 
     assert loader.query("SELECT id, name FROM raw.people") == [(3, "c2")]
 
@@ -75,30 +100,54 @@ DELETABLE = {**PEOPLE, "_sdc_deleted_at": {"type": ["string", "null"], "format":
 
 
 def test_sdc_deleted_at_hard_delete(loader, singer):
-    loader.run([singer.schema("people", DELETABLE), *people(singer, [(1, "a"), (2, "b")])],
-               hard_delete=True)
-    loader.run([
-        singer.schema("people", DELETABLE),
-        singer.record("people", {"id": 1, "name": "a", "_sdc_deleted_at": "2024-05-01T00:00:00Z"}),
-        # A record that arrives already deleted is never inserted.
-        singer.record("people", {"id": 3, "name": "c", "_sdc_deleted_at": "2024-05-01T00:00:00Z"}),
-    ], hard_delete=True)
+    loader.run(
+        [singer.schema("people", DELETABLE), *people(singer, [(1, "a"), (2, "b")])],
+        hard_delete=True,
+    )
+    loader.run(
+        [
+            singer.schema("people", DELETABLE),
+            singer.record(
+                "people", {"id": 1, "name": "a", "_sdc_deleted_at": "2024-05-01T00:00:00Z"}
+            ),
+            # A record that arrives already deleted is never inserted.
+            singer.record(
+                "people", {"id": 3, "name": "c", "_sdc_deleted_at": "2024-05-01T00:00:00Z"}
+            ),
+        ],
+        hard_delete=True,
+    )
 
     assert loader.query("SELECT id FROM raw.people ORDER BY id") == [(2,)]
 
 
 def test_sdc_deleted_at_hard_delete_without_metadata_columns(loader, singer):
-    loader.run([singer.schema("people", DELETABLE), *people(singer, [(1, "a"), (2, "b")]),
-                singer.record("people", {"id": 1, "name": "a", "_sdc_deleted_at": "2024-05-01T00:00:00Z"})],
-               hard_delete=True, add_record_metadata=False)
+    loader.run(
+        [
+            singer.schema("people", DELETABLE),
+            *people(singer, [(1, "a"), (2, "b")]),
+            singer.record(
+                "people", {"id": 1, "name": "a", "_sdc_deleted_at": "2024-05-01T00:00:00Z"}
+            ),
+        ],
+        hard_delete=True,
+        add_record_metadata=False,
+    )
 
     assert loader.query("SELECT id FROM raw.people ORDER BY id") == [(2,)]
     assert not [c for c in loader.columns("people") if c.startswith("_sdc")]
 
 
 def test_sdc_deleted_at_soft_delete_keeps_the_marker(loader, singer):
-    loader.run([singer.schema("people", DELETABLE), *people(singer, [(1, "a"), (2, "b")]),
-                singer.record("people", {"id": 1, "name": "a", "_sdc_deleted_at": "2024-05-01T00:00:00Z"})])
+    loader.run(
+        [
+            singer.schema("people", DELETABLE),
+            *people(singer, [(1, "a"), (2, "b")]),
+            singer.record(
+                "people", {"id": 1, "name": "a", "_sdc_deleted_at": "2024-05-01T00:00:00Z"}
+            ),
+        ]
+    )
 
     assert loader.query(
         "SELECT id, strftime(_sdc_deleted_at, '%Y-%m-%d') FROM raw.people ORDER BY id"
@@ -109,19 +158,28 @@ def full_table_run(singer, version, rows, *, activate_first=True):
     """A full-table sync as the SDK emits it: ACTIVATE_VERSION, then versioned records."""
     records = people(singer, rows, version=version)
     activate = [singer.activate_version("people", version)]
-    return [singer.schema("people", PEOPLE),
-            *(activate if activate_first else []), *records, *([] if activate_first else activate)]
+    return [
+        singer.schema("people", PEOPLE),
+        *(activate if activate_first else []),
+        *records,
+        *([] if activate_first else activate),
+    ]
 
 
 @pytest.mark.parametrize("activate_first", [True, False], ids=["sdk-order", "singer-order"])
 def test_activate_version_hard_delete_removes_vanished_rows(loader, singer, activate_first):
-    loader.run(full_table_run(singer, 100, [(1, "a"), (2, "b"), (3, "c")], activate_first=activate_first),
-               hard_delete=True)
-    loader.run(full_table_run(singer, 200, [(1, "a"), (2, "B")], activate_first=activate_first),
-               hard_delete=True)
+    loader.run(
+        full_table_run(singer, 100, [(1, "a"), (2, "b"), (3, "c")], activate_first=activate_first),
+        hard_delete=True,
+    )
+    loader.run(
+        full_table_run(singer, 200, [(1, "a"), (2, "B")], activate_first=activate_first),
+        hard_delete=True,
+    )
 
     assert loader.query("SELECT id, name, _sdc_table_version FROM raw.people ORDER BY id") == [
-        (1, "a", 200), (2, "B", 200),
+        (1, "a", 200),
+        (2, "B", 200),
     ]
 
 
@@ -129,9 +187,11 @@ def test_activate_version_soft_delete_marks_vanished_rows(loader, singer):
     loader.run(full_table_run(singer, 100, [(1, "a"), (2, "b"), (3, "c")]))
     loader.run(full_table_run(singer, 200, [(1, "a"), (2, "b")]))
 
-    assert loader.query(
-        "SELECT id, _sdc_deleted_at IS NOT NULL FROM raw.people ORDER BY id"
-    ) == [(1, False), (2, False), (3, True)]
+    assert loader.query("SELECT id, _sdc_deleted_at IS NOT NULL FROM raw.people ORDER BY id") == [
+        (1, False),
+        (2, False),
+        (3, True),
+    ]
 
     # The row comes back to life when the source sends it again.
     loader.run(full_table_run(singer, 300, [(1, "a"), (2, "b"), (3, "c")]))
@@ -147,8 +207,11 @@ def test_activate_version_keeps_rows_of_the_current_version_across_batches(loade
 
 def test_activate_version_disabled_by_setting(loader, singer):
     loader.run(full_table_run(singer, 100, [(1, "a"), (2, "b")]), hard_delete=True)
-    loader.run(full_table_run(singer, 200, [(1, "a")]), hard_delete=True,
-               process_activate_version_messages=False)
+    loader.run(
+        full_table_run(singer, 200, [(1, "a")]),
+        hard_delete=True,
+        process_activate_version_messages=False,
+    )
 
     assert loader.query("SELECT count(*) FROM raw.people") == [(2,)]
 
@@ -178,17 +241,22 @@ def test_schema_change_mid_stream_keeps_last_record(loader, singer):
     # The old sink holds id 1 = "old"; after the SCHEMA change the new sink fills
     # up and drains first. The older record must not overwrite the newer one.
     grown = {**PEOPLE, "extra": {"type": ["string", "null"]}}
-    loader.run([
-        singer.schema("people", PEOPLE),
-        singer.record("people", {"id": 1, "name": "old"}),
-        singer.schema("people", grown),
-        singer.record("people", {"id": 1, "name": "new", "extra": "x"}),
-        singer.record("people", {"id": 2, "name": "b", "extra": "y"}),
-        singer.record("people", {"id": 3, "name": "c", "extra": "z"}),
-    ], batch_size_rows=3)
+    loader.run(
+        [
+            singer.schema("people", PEOPLE),
+            singer.record("people", {"id": 1, "name": "old"}),
+            singer.schema("people", grown),
+            singer.record("people", {"id": 1, "name": "new", "extra": "x"}),
+            singer.record("people", {"id": 2, "name": "b", "extra": "y"}),
+            singer.record("people", {"id": 3, "name": "c", "extra": "z"}),
+        ],
+        batch_size_rows=3,
+    )
 
     assert loader.query("SELECT id, name, extra FROM raw.people ORDER BY id") == [
-        (1, "new", "x"), (2, "b", "y"), (3, "c", "z"),
+        (1, "new", "x"),
+        (2, "b", "y"),
+        (3, "c", "z"),
     ]
 
 
@@ -204,13 +272,16 @@ def test_state_is_emitted_only_after_its_records_are_committed(loader, singer, m
         original(self, state)
 
     monkeypatch.setattr(TargetDuckDB, "_write_state_message", spy)
-    states = loader.run([
-        singer.schema("people", PEOPLE),
-        *people(singer, [(i, "x") for i in range(5)]),
-        singer.state({"bookmarks": {"people": 5}}),
-        *people(singer, [(i, "x") for i in range(5, 9)]),
-        singer.state({"bookmarks": {"people": 9}}),
-    ], batch_size_rows=2)
+    states = loader.run(
+        [
+            singer.schema("people", PEOPLE),
+            *people(singer, [(i, "x") for i in range(5)]),
+            singer.state({"bookmarks": {"people": 5}}),
+            *people(singer, [(i, "x") for i in range(5, 9)]),
+            singer.state({"bookmarks": {"people": 9}}),
+        ],
+        batch_size_rows=2,
+    )
 
     assert states[-1] == {"bookmarks": {"people": 9}}
     assert committed_at_emit
@@ -221,13 +292,15 @@ def test_state_is_emitted_only_after_its_records_are_committed(loader, singer, m
 def test_failed_load_emits_no_state(loader, singer):
     # 2**70 does not fit BIGINT: the load fails, so the state after it must not
     # be emitted (the next run resumes from the previous bookmark).
-    with pytest.raises(Exception, match="(?i)overflow|out of range|convert|cast"):
-        loader.run([
-            singer.schema("people", PEOPLE),
-            *people(singer, [(1, "a")]),
-            singer.record("people", {"id": 2**70, "name": "too big"}),
-            singer.state({"bookmarks": {"people": 2}}),
-        ])
+    with pytest.raises(Exception, match=r"(?i)overflow|out of range|convert|cast"):
+        loader.run(
+            [
+                singer.schema("people", PEOPLE),
+                *people(singer, [(1, "a")]),
+                singer.record("people", {"id": 2**70, "name": "too big"}),
+                singer.state({"bookmarks": {"people": 2}}),
+            ]
+        )
     loader.last_target.warehouse.close()
     assert loader.last_stdout == ""
     assert loader.query("SELECT count(*) FROM raw.people") == [(0,)]
@@ -235,11 +308,19 @@ def test_failed_load_emits_no_state(loader, singer):
 
 def test_batch_message_files_are_loaded_and_deduplicated(loader, singer):
     batch_file = loader.workdir / "people-0001.jsonl"
-    batch_file.write_text('{"id": 1, "name": "a"}\n{"id": 2, "name": "b"}\n{"id": 1, "name": "a2"}\n')
-    loader.run([
-        singer.schema("people", PEOPLE),
-        {"type": "BATCH", "stream": "people", "encoding": {"format": "jsonl", "compression": "none"},
-         "manifest": [batch_file.as_uri()]},
-    ])
+    batch_file.write_text(
+        '{"id": 1, "name": "a"}\n{"id": 2, "name": "b"}\n{"id": 1, "name": "a2"}\n'
+    )
+    loader.run(
+        [
+            singer.schema("people", PEOPLE),
+            {
+                "type": "BATCH",
+                "stream": "people",
+                "encoding": {"format": "jsonl", "compression": "none"},
+                "manifest": [batch_file.as_uri()],
+            },
+        ]
+    )
 
     assert loader.query("SELECT id, name FROM raw.people ORDER BY id") == [(1, "a2"), (2, "b")]

@@ -40,34 +40,56 @@ def test_first_row_that_looks_like_a_header_is_data(loader, singer):
     # The worst case for a sniffer: the first record's values are the column names.
     header_like = {"id": "id", "name": "name", "email": "email", "status": "status"}
     second = {"id": "u1", "name": "Ann", "email": "ann@example.test", "status": "active"}
-    loader.run([singer.schema("users", ALL_TEXT), singer.record("users", header_like),
-                    singer.record("users", second)])
+    loader.run(
+        [
+            singer.schema("users", ALL_TEXT),
+            singer.record("users", header_like),
+            singer.record("users", second),
+        ]
+    )
 
-    assert loader.query("SELECT id, name FROM raw.users ORDER BY id") == [("id", "name"), ("u1", "Ann")]
+    assert loader.query("SELECT id, name FROM raw.users ORDER BY id") == [
+        ("id", "name"),
+        ("u1", "Ann"),
+    ]
 
 
 def test_single_row_batch(loader, singer):
-    loader.run([singer.schema("users", ALL_TEXT),
-                    singer.record("users", {"id": "only", "name": "n", "email": "e", "status": "s"})])
+    loader.run(
+        [
+            singer.schema("users", ALL_TEXT),
+            singer.record("users", {"id": "only", "name": "n", "email": "e", "status": "s"}),
+        ]
+    )
 
     assert loader.query("SELECT count(*) FROM raw.users") == [(1,)]
 
 
 def test_every_batch_a_single_row(loader, singer):
     records = [{"id": f"u{i}", "name": "n", "email": "e", "status": "s"} for i in range(7)]
-    loader.run([singer.schema("users", ALL_TEXT), *(singer.record("users", r) for r in records)],
-               batch_size_rows=1)
+    loader.run(
+        [singer.schema("users", ALL_TEXT), *(singer.record("users", r) for r in records)],
+        batch_size_rows=1,
+    )
 
     assert loader.query("SELECT count(*) FROM raw.users") == [(7,)]
 
 
 def test_empty_strings_stay_empty_strings(loader, singer):
-    loader.run([
-        singer.schema("users", {"id": {"type": "integer"}, "name": {"type": ["string", "null"]},
-                             "note": {"type": ["string", "null"]}}),
-        singer.record("users", {"id": 1, "name": "", "note": None}),
-        singer.record("users", {"id": 2, "name": " ", "note": "0"}),
-    ])
+    loader.run(
+        [
+            singer.schema(
+                "users",
+                {
+                    "id": {"type": "integer"},
+                    "name": {"type": ["string", "null"]},
+                    "note": {"type": ["string", "null"]},
+                },
+            ),
+            singer.record("users", {"id": 1, "name": "", "note": None}),
+            singer.record("users", {"id": 2, "name": " ", "note": "0"}),
+        ]
+    )
 
     assert loader.query("SELECT id, name, note FROM raw.users ORDER BY id") == [
         (1, "", None),

@@ -5,8 +5,11 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-BASE = {"id": {"type": "integer"}, "text": {"type": ["string", "null"]},
-        "num": {"type": ["integer", "null"]}}
+BASE = {
+    "id": {"type": "integer"},
+    "text": {"type": ["string", "null"]},
+    "num": {"type": ["integer", "null"]},
+}
 GROWN = {**BASE, "extra": {"type": ["string", "null"]}}
 
 texts = st.one_of(st.none(), st.just(""), st.text(max_size=5))
@@ -23,12 +26,20 @@ records = st.fixed_dictionaries(
     second_run_at=st.integers(0, 25),
     batch_size_rows=st.integers(1, 5),
 )
-def test_table_equals_last_wins_dedup(new_loader, singer, stream, grow_at, second_run_at,  # noqa: PLR0913
-                                      batch_size_rows):
+def test_table_equals_last_wins_dedup(
+    new_loader,
+    singer,
+    stream,
+    grow_at,
+    second_run_at,
+    batch_size_rows,
+):
     loader = new_loader()
     # Before grow_at the schema has no "extra" column; records then cannot carry it.
-    stream = [r if i >= grow_at else {k: v for k, v in r.items() if k != "extra"}
-              for i, r in enumerate(stream)]
+    stream = [
+        r if i >= grow_at else {k: v for k, v in r.items() if k != "extra"}
+        for i, r in enumerate(stream)
+    ]
     runs = [stream[:second_run_at], stream[second_run_at:]]
     position = 0
     for run in runs:

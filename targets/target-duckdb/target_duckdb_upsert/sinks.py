@@ -182,7 +182,7 @@ class DuckDBSink(BatchSink):
         self,
         record: dict,
         schema: dict,
-        treatment: t.Any,  # noqa: ANN401
+        treatment: t.Any,
     ) -> None:
         """Parse date-like strings exactly like the SDK, without its per-field lookups.
 
@@ -240,7 +240,6 @@ class DuckDBSink(BatchSink):
             self.table_name,
             {p.column_name: p.column_type for p in stored},
         )
-        self._plans = plans
         self._insert_columns = [p.column_name for p in stored]
         self._staging_columns = {p.column_name: p.staging_type for p in plans}
         self._key_columns = [safe_identifier(k) for k in self.key_properties]

@@ -104,7 +104,7 @@ class TargetDuckDB(Target):
 
     default_sink_class = DuckDBSink
 
-    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:  # noqa: ANN401
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         super().__init__(*args, **kwargs)
         self.warehouse = DuckDBWarehouse(self.config["filepath"], self.logger)
         # DuckDB has one writer per file and our single connection is not meant

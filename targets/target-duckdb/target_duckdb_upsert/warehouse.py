@@ -88,14 +88,13 @@ class DuckDBWarehouse:
                     "Widening column %s.%s from %s to %s", full_name, column, current, widened
                 )
                 con.execute(
-                    f"ALTER TABLE {full_name} ALTER COLUMN {quote(column)} "
-                    f"SET DATA TYPE {widened}"
+                    f"ALTER TABLE {full_name} ALTER COLUMN {quote(column)} SET DATA TYPE {widened}"
                 )
         return self.table_columns(schema, table)
 
     # Loads
 
-    def load_batch(  # noqa: PLR0913
+    def load_batch(
         self,
         *,
         schema: str,
@@ -117,9 +116,11 @@ class DuckDBWarehouse:
         con = self.connection
         full_name = f"{quote(schema)}.{quote(table)}"
         # Explicit column types: no type sniffing, no header guessing.
-        columns_struct = "{" + ", ".join(
-            f"{_sql_string(c)}: {_sql_string(ty)}" for c, ty in staging_columns.items()
-        ) + "}"
+        columns_struct = (
+            "{"
+            + ", ".join(f"{_sql_string(c)}: {_sql_string(ty)}" for c, ty in staging_columns.items())
+            + "}"
+        )
         stage = quote(f"_stage_{table}")
         con.execute("BEGIN TRANSACTION")
         try:
