@@ -12,7 +12,8 @@ Reproduces:
   with its maximum; the docs say only "up to 100 allowed"); a non-integer is a 400.
 - ``/v1/events`` filters ``state`` (confirmed|canceled|all, default confirmed) and ``period``
   (past|upcoming|all, default upcoming): without ``state=all&period=all`` only confirmed upcoming
-  events are listed.
+  events are listed. An event is past once it has ended (a meeting in progress is upcoming);
+  ``confirmed`` means that state only (tentative or awaiting approval events need ``all``).
 - ``/v1/time_zones``: a bare JSON array, no pagination, computed for ``instant`` (default now).
 - Rate limit: 300 requests per minute per token (the platform docs' figure; unconfirmed for this
   API), answered with 429, ``retry-after`` in seconds and the platform's JSON:API-style body.

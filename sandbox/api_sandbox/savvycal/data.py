@@ -440,27 +440,35 @@ def _formatted(offset: int) -> str:
 
 
 def _period(zone: zoneinfo.ZoneInfo, instant: dt.datetime) -> tuple[dt.datetime | None, dt.datetime | None]:
-    """The UTC offset transitions around ``instant`` within two years (None: no transition)."""
+    """When the offset in force at ``instant`` began and ends (None: no change within two years)."""
 
-    def offset_at(moment: dt.datetime) -> tuple[dt.timedelta | None, str | None]:
+    def observed(moment: dt.datetime) -> tuple[dt.timedelta | None, str | None]:
         local = moment.astimezone(zone)
         return local.utcoffset(), local.tzname()
 
-    def transition(step: dt.timedelta) -> dt.datetime | None:
-        here = offset_at(instant)
+    current = observed(instant)
+
+    def transition(inside: dt.datetime, outside: dt.datetime) -> dt.datetime:
+        """The change between a moment under the current offset and one outside it.
+
+        Bisect until the two are at most a second apart: the change T (a whole second) then
+        lies after the earlier moment and at or before the later one, so the later one
+        truncated to the second is T.
+        """
+        while abs(outside - inside) > dt.timedelta(seconds=1):
+            middle = inside + (outside - inside) / 2
+            if observed(middle) == current:
+                inside = middle
+            else:
+                outside = middle
+        return max(inside, outside).replace(microsecond=0)
+
+    def scan(step: dt.timedelta) -> dt.datetime | None:
         probe = instant
         for _ in range(int(dt.timedelta(days=730) / abs(step))):
-            nxt = probe + step
-            if offset_at(nxt) != here:
-                low, high = (probe, nxt) if step > dt.timedelta(0) else (nxt, probe)
-                while high - low > dt.timedelta(seconds=1):
-                    mid = low + (high - low) / 2
-                    if (offset_at(mid) == here) == (step > dt.timedelta(0)):
-                        low = mid
-                    else:
-                        high = mid
-                return (high if step > dt.timedelta(0) else high).replace(microsecond=0)
-            probe = nxt
+            if observed(probe + step) != current:
+                return transition(probe, probe + step)
+            probe += step
         return None
 
-    return transition(dt.timedelta(days=-7)), transition(dt.timedelta(days=7))
+    return scan(dt.timedelta(days=-7)), scan(dt.timedelta(days=7))
