@@ -87,3 +87,12 @@ def test_a_non_json_answer_is_reported_as_a_malformed_response(start_fake, run_s
     assert run.returncode != 0
     assert "Malformed response" in run.stderr and "expected JSON" in run.stderr
     assert run.activations("scheduling_links") == []
+
+
+def test_time_zones_in_an_unexpected_shape_fail_clearly_instead_of_syncing_nothing(start_fake, run_savvycal):
+    fake = start_fake("savvycal", seed=5, scale=0.05)
+    fake.inject_fault(200, path="^/v1/time_zones$", body={"zones": []})
+    run = run_savvycal(fake)
+    assert run.returncode == 1
+    assert not run.records["timezones"]
+    assert run.activations("timezones") == []  # an unreadable answer is not an empty snapshot

@@ -283,12 +283,14 @@ class SavvyCalData:
         for record in rng.sample(self.links, min(changes, len(self.links))):
             record.body.update(name=f"{record.body['name']} v2", description="Updated description.")
             touched["link_updated"].append(record.body["id"])
-        disabled = rng.choice([r.body for r in self.links if r.body["state"] == "active"])
-        disabled["state"] = "disabled"
-        touched["link_updated"].append(disabled["id"])
-        deleted = rng.choice([r for r in self.links if r.body["id"] not in touched["link_updated"]])
-        self.links.remove(deleted)
-        touched["link_deleted"].append(deleted.body["id"])
+        active = [r.body for r in self.links if r.body["state"] == "active" and r.body["id"] not in touched["link_updated"]]
+        for link in rng.sample(active, min(1, len(active))):
+            link["state"] = "disabled"
+            touched["link_updated"].append(link["id"])
+        untouched = [r for r in self.links if r.body["id"] not in touched["link_updated"]]
+        for record in rng.sample(untouched, min(1, len(untouched))):
+            self.links.remove(record)  # gone from /v1/links; its events keep their link preview
+            touched["link_deleted"].append(record.body["id"])
         new_link = self._stored(self._link())
         self.links.append(new_link)
         touched["link_added"].append(new_link.body["id"])
