@@ -18,9 +18,11 @@ def get(fake, path, key=FakeSavvyCal.valid_key, **params):
     return requests.get(f"{fake.url}{path}", headers=headers, params=params, timeout=10)
 
 
-@pytest.fixture
-def fake(start_fake):
-    return start_fake("savvycal", seed=7, scale=0.5)
+@pytest.fixture(scope="module")
+def fake():
+    """One fake for the read-only tests of this module (tests that change a fake start their own)."""
+    with FakeSavvyCal(seed=7, scale=0.5) as started:
+        yield started
 
 
 def test_cursors_are_the_documented_erlang_term_format():
@@ -125,7 +127,8 @@ def test_every_reference_field_is_in_every_record_with_nulls_where_documented(fa
     assert any(z["metazone"] is None for z in zones) and any(z["metazone"] for z in zones)
 
 
-def test_mutate_changes_the_account_like_real_use(fake):
+def test_mutate_changes_the_account_like_real_use(start_fake):
+    fake = start_fake("savvycal", seed=7, scale=0.5)
     before = {e["id"]: dict(e) for e in fake.data.event_records()}
     links_before = {link["id"] for link in fake.data.link_records()}
     touched = fake.data.mutate(seed=3)
