@@ -44,7 +44,7 @@ def test_wrong_key_fails_clearly_without_printing_it(luma, sandbox):
     result = sandbox.run("tap-luma", "target-duckdb")
 
     assert result.returncode != 0
-    assert "HTTP 401 Unauthorized for GET /public/v1/calendar/list-events: Invalid API key." in result.output
+    assert "HTTP 401 Unauthorized for GET /public/v1/calendar/list-events: Invalid API key. The API rejected" in result.output
     assert "check the `api_key` setting" in result.output
     assert secret not in result.output
 

@@ -121,6 +121,10 @@ class LumaStream(SchedulingAPIStream[str | None]):
         """The record of one entry (subclasses add entry-level fields)."""
         return record
 
+    def api_error_detail(self, response: requests.Response) -> str:
+        # Luma's messages end with a period; the shared message adds its own before the hint.
+        return super().api_error_detail(response).rstrip(".")
+
     def fatal_error_hint(self, response: requests.Response) -> str:
         if response.status_code == 400 and not str(self.config.get("api_key") or "").strip():
             return "Luma answers 400 to a missing or blank API key: set the `api_key` setting."
