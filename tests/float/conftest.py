@@ -49,6 +49,9 @@ def sync_in_process(config: dict[str, t.Any], state: dict[str, t.Any] | None = N
                 exit_code = 0
             except SystemExit as exit_:
                 exit_code = int(exit_.code or 0)
+            except Exception as error:  # what the CLI would print before exiting 1
+                capture.lines.append(f"UNHANDLED {type(error).__name__}: {error}")
+                exit_code = 1
     finally:
         root.removeHandler(capture)
     run = InProcessRun(exit_code, "\n".join(capture.lines))
