@@ -124,10 +124,12 @@ def test_every_reference_field_is_present_on_every_record():
 
 
 def test_the_data_is_deterministic_and_big_enough_for_several_pages():
-    one, two = FakeOnceHub(seed=3).data, FakeOnceHub(seed=3).data
+    from api_sandbox.oncehub.data import OnceHubData
+
+    assert all(len(records) > 200 for records in OnceHubData(seed=3).lists.values())  # default size
+    one, two = OnceHubData(seed=3, scale=0.2), OnceHubData(seed=3, scale=0.2)
     assert one.lists == two.lists
-    assert all(len(records) > 200 for records in one.lists.values())
-    assert FakeOnceHub(seed=4).data.lists != one.lists
+    assert OnceHubData(seed=4, scale=0.2).lists != one.lists
 
 
 def test_mutate_updates_adds_cancels_and_trashes_bookings():
