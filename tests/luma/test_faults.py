@@ -72,3 +72,37 @@ def test_key_pasted_with_a_newline_still_works(luma, tmp_path):
     run = run_tap("tap-luma", tap_config(fake, api_key=fake.valid_key + "\n"), tmp_path)
     assert run.returncode == 0, run.stderr[-2000:]
     assert len(run.records["events"]) == len(fake.data.events)
+
+
+def test_persistent_5xx_gives_up_after_three_retries(luma, tmp_path):
+    fake = luma(scale=0.05)
+    fake.inject_fault(500, path=GUESTS, times=10, headers={"Retry-After": "0"})
+    run = run_tap("tap-luma", tap_config(fake), tmp_path)
+    assert run.returncode != 0
+    assert [r.status for r in fake.requests_to(GUESTS)] == [500] * 4  # 1 try + 3 retries
+    assert "HTTP 500" in run.stderr
+
+
+def test_a_non_json_answer_is_reported_as_a_malformed_response(luma, tmp_path):
+    fake = luma(scale=0.05)
+    fake.inject_fault(200, path=EVENTS, body="<html>maintenance</html>")
+    run = run_tap("tap-luma", tap_config(fake), tmp_path)
+    assert run.returncode != 0
+    assert "Malformed response" in run.stderr and "expected JSON" in run.stderr
+
+
+def test_an_entry_without_its_record_fails_instead_of_dropping_it(luma, tmp_path):
+    # E.g. the current API's flat entries: reading them as empty would lose every record.
+    fake = luma(scale=0.05)
+    fake.inject_fault(200, path=EVENTS, body={"entries": [{"id": "evt-1", "name": "Flat"}], "has_more": False})
+    run = run_tap("tap-luma", tap_config(fake), tmp_path)
+    assert run.returncode != 0
+    assert "expected every entry to hold an `event` object" in run.stderr
+
+
+def test_missing_api_key_is_a_clear_config_error(luma, tmp_path):
+    fake = luma(scale=0.05)
+    run = run_tap("tap-luma", {"api_url": fake.url}, tmp_path)
+    assert run.returncode != 0
+    assert "api_key" in run.stderr
+    assert not fake.requests
