@@ -1,0 +1,143 @@
+"""The Float fake behaves as the reference documents Float, so the tap is tested against Float."""
+
+from __future__ import annotations
+
+import functools
+import json
+from importlib import resources
+
+import pytest
+import requests
+from api_sandbox.float import EDGE_FORBIDDEN_HTML, TIME_TRACKING_OFF, FakeFloat
+
+
+STREAMS = (
+    "accounts", "departments", "people", "roles", "public_holidays", "holidays", "projects", "status",
+    "time_off", "timeoff_types", "clients", "phases", "project_tasks", "milestones", "tasks", "logged_time",
+)
+
+
+@pytest.fixture
+def fake(start_fake):
+    return start_fake("float", seed=7, scale=0.3)
+
+
+def get(fake, path, token=FakeFloat.valid_key, **params):
+    headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
+    return requests.get(f"{fake.url}{path}", headers=headers, params=params, timeout=10)
+
+
+def test_the_base_url_carries_v3(fake):
+    assert fake.url.endswith("/v3")
+
+
+def test_no_authorization_header_is_an_html_403_from_the_edge(fake):
+    answer = get(fake, "/people", token=None)
+    assert answer.status_code == 403
+    assert answer.headers["Content-Type"].startswith("text/html")
+    assert answer.text == EDGE_FORBIDDEN_HTML
+
+
+def test_a_wrong_token_is_floats_json_401(fake):
+    answer = get(fake, "/people", token="nope")
+    assert answer.status_code == 401
+    assert answer.json() == {
+        "name": "Unauthorized",
+        "message": "Your request was made with invalid credentials.",
+        "code": 0,
+        "status": 401,
+    }
+
+
+def test_lists_are_bare_arrays_paged_by_headers_with_default_50_and_max_200(fake):
+    answer = get(fake, "/tasks")
+    assert isinstance(answer.json(), list) and len(answer.json()) == 50
+    total = len(fake.data.tasks)
+    big = get(fake, "/tasks", **{"per-page": 500, "page": 2})  # clamped to 200, as Yii2 does
+    assert big.headers["X-Pagination-Per-Page"] == "200"
+    assert big.headers["X-Pagination-Total-Count"] == str(total)
+    assert big.headers["X-Pagination-Page-Count"] == str(-(-total // 200))
+    assert big.headers["X-Pagination-Current-Page"] == "2"
+    assert big.json() == fake.data.tasks[200:400]
+
+
+def test_a_page_past_the_end_answers_the_last_page_again(fake):
+    last = -(-len(fake.data.tasks) // 200)
+    beyond = get(fake, "/tasks", **{"per-page": 200, "page": last + 5})
+    assert beyond.headers["X-Pagination-Current-Page"] == str(last)
+    assert beyond.json() == get(fake, "/tasks", **{"per-page": 200, "page": last}).json()
+
+
+def test_modified_since_keeps_records_modified_at_or_after_it(fake):
+    since = sorted(p["modified"] for p in fake.data.people)[len(fake.data.people) // 2]
+    wanted = [p for p in fake.data.people if p["modified"] >= since]
+    assert get(fake, "/people", modified_since=since, **{"per-page": 200}).json() == wanted
+    assert get(fake, "/people", modified_since="yesterday").status_code == 422
+
+
+def test_public_holidays_default_to_this_year_and_ids_repeat_across_regions(fake):
+    records = get(fake, "/public-holidays", **{"per-page": 200}).json()
+    years = {d[:4] for r in records for d in r["dates"]}
+    assert len(years) == 1
+    wide = get(fake, "/public-holidays", start_date="2020-01-01", end_date="2030-12-31", **{"per-page": 200}).json()
+    assert len({d[:4] for r in wide for d in r["dates"]}) > 1
+    assert len({r["id"] for r in records}) < len({(r["id"], r["region"]) for r in records})
+
+
+def test_expand_adds_the_task_and_team_lists(fake):
+    plain = get(fake, "/projects").json()[0]
+    assert "project_tasks" not in plain and "project_team" not in plain
+    expanded = get(fake, "/projects", expand="project_tasks,project_team").json()[0]
+    assert "project_tasks" in expanded and "project_team" in expanded
+
+
+def test_an_empty_status_list_is_204_without_a_body(fake):
+    fake.data.status.clear()
+    answer = get(fake, "/status")
+    assert answer.status_code == 204 and answer.content == b""
+
+
+def test_logged_time_is_403_when_time_tracking_is_off(start_fake):
+    fake = start_fake("float", seed=7, scale=0.05, time_tracking=False)
+    answer = get(fake, "/logged-time")
+    assert answer.status_code == 403 and answer.json()["message"] == TIME_TRACKING_OFF
+
+
+def test_more_than_10_requests_in_a_second_get_a_429_with_retry_after(start_fake):
+    fake = start_fake("float", seed=7, scale=0.05)
+    answers = [get(fake, "/clients") for _ in range(11)]
+    assert [a.status_code for a in answers[:10]] == [200] * 10
+    assert answers[10].status_code == 429 and int(answers[10].headers["Retry-After"]) >= 1
+    assert answers[0].headers["X-RateLimit-Limit-Minute"] == "200"
+
+
+def test_the_data_is_deterministic_per_seed():
+    assert FakeFloat(seed=4, scale=0.05).data.resources() == FakeFloat(seed=4, scale=0.05).data.resources()
+    assert FakeFloat(seed=4, scale=0.05).data.people != FakeFloat(seed=5, scale=0.05).data.people
+
+
+@functools.cache
+def dataset():
+    return FakeFloat(seed=1, scale=0.3).data.resources()
+
+
+@pytest.mark.parametrize("stream", sorted(STREAMS))
+def test_records_carry_every_schema_field_with_values_and_nulls(stream):
+    records = dataset()[stream]
+    schema = json.loads(resources.files("tap_float.schemas").joinpath(f"{stream}.json").read_text())
+    fields = set(schema["properties"])
+    for record in records:
+        assert set(record) == fields, f"{stream}: {set(record) ^ fields}"
+    never_set = {f for f in fields if all(r[f] is None for r in records)}
+    assert not never_set, f"{stream}: fields always null: {never_set}"
+
+
+def test_mutate_edits_adds_and_deletes_and_bumps_modified(start_fake):
+    fake = start_fake("float", seed=7, scale=0.1)
+    before = {p["people_id"]: p["modified"] for p in fake.data.people}
+    touched = fake.mutate(seed=3)
+    for kind in ("people.updated", "people.archived", "people.added", "tasks.deleted", "logged_time.added"):
+        assert touched[kind], kind
+    changed = {p["people_id"]: p["modified"] for p in fake.data.people if p["people_id"] in touched["people.updated"]}
+    assert all(changed[i] > before[i] for i in changed)
+    assert not {t["task_id"] for t in fake.data.tasks} & set(touched["tasks.deleted"])
