@@ -13,9 +13,11 @@ REFERENCE = Path("/work/shared/reference/schemas/oncehub.json")
 HEADERS = {"API-Key": FakeOnceHub.valid_key}
 
 
-@pytest.fixture
-def fake(start_fake):
-    return start_fake("oncehub", seed=7, scale=0.3, enforce_rate_limits=False)
+@pytest.fixture(scope="module")
+def fake():
+    """One read-only fake for the module; tests that change data start their own."""
+    with FakeOnceHub(seed=7, scale=0.3, enforce_rate_limits=False) as started:
+        yield started
 
 
 def get(fake, path, headers=HEADERS, **params):

@@ -47,7 +47,8 @@ def test_persistent_5xx_gives_up_after_three_retries(start_fake, tmp_path):
     run = run_tap("tap-oncehub", config(fake), tmp_path)
     assert run.returncode != 0
     assert len(fake.requests_to("^/v2/teams$")) == 4  # 1 try + 3 retries
-    assert "500" in run.stderr
+    assert "gave up after 3 retries: HTTP 500 Internal Server Error for GET /v2/teams: api_error" in run.stderr
+    assert "Traceback" not in run.stderr
 
 
 def test_wrong_key_fails_with_a_clear_message_and_never_prints_the_key(start_fake, tmp_path):
