@@ -324,3 +324,13 @@ def test_batch_message_files_are_loaded_and_deduplicated(loader, singer):
     )
 
     assert loader.query("SELECT id, name FROM raw.people ORDER BY id") == [(1, "a2"), (2, "b")]
+
+
+def test_activate_version_without_metadata_columns_is_ignored_with_a_warning(
+    loader, singer, caplog
+):
+    loader.run(full_table_run(singer, 100, [(1, "a"), (2, "b")]), add_record_metadata=False)
+    loader.run(full_table_run(singer, 200, [(1, "a")]), add_record_metadata=False)
+
+    assert loader.query("SELECT count(*) FROM raw.people") == [(2,)]
+    assert "enable add_record_metadata" in caplog.text
