@@ -19,7 +19,7 @@ STREAMS = (
 
 @pytest.fixture
 def fake(start_fake):
-    return start_fake("float", seed=7, scale=0.3)
+    return start_fake("float", seed=7, scale=0.15)
 
 
 def get(fake, path, token=FakeFloat.valid_key, **params):

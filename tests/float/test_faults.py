@@ -59,7 +59,8 @@ def test_persistent_5xx_gives_up_after_three_retries_with_a_clear_error(start_fa
     run = sync_tap(config(fake, **UNPACED))
     assert run.exit_code != 0
     assert len(fake.requests_to("^/v3/departments$")) == 4  # 1 try + 3 retries
-    assert "500" in run.log
+    assert "tap-float failed after 3 retries: HTTP 500 Internal Server Error for GET /v3/departments" in run.log
+    assert "UNHANDLED" not in run.log  # a clear line, not a traceback
 
 
 def test_wrong_token_fails_with_a_clear_message_and_never_prints_the_token(start_fake, tmp_path):
