@@ -216,19 +216,28 @@ class LumaData:
     def mutate(self, *, seed: int = 2, changes: int = 5) -> dict[str, list[str]]:
         """Apply a realistic round of changes; returns the ids touched, by kind of change.
 
-        Events are renamed and rescheduled, new ones are created (including one that already
-        took place), one upcoming event is cancelled (Luma deletes a cancelled event, so it and
-        its guests vanish from the lists); guests are approved, cancel (``declined``), register
-        and get invited.
+        One upcoming event is cancelled (Luma deletes a cancelled event, so it and its guests
+        vanish from the lists); others are renamed and rescheduled; new ones are created
+        (including one that already took place). Guests are approved, cancel (``declined``),
+        register and get invited. Every kind happens even on a tiny dataset (``changes=1``).
         """
         rng = Faker(seed).rng
         now = utc_now()
-        upcoming = [e for e in self.events if e["start_at"] > self.ts(now)]
         touched: dict[str, list[str]] = {
             "updated": [], "rescheduled": [], "created": [], "deleted": [],
             "guest_approved": [], "guest_declined": [], "guest_registered": [], "guest_invited": [],
         }
-        for event in rng.sample(upcoming, min(changes, len(upcoming))):
+        upcoming = [e for e in self.events if e["start_at"] > self.ts(now)]
+        if upcoming:
+            victim = rng.choice(upcoming)
+            upcoming.remove(victim)
+            self.events.remove(victim)
+            del self.guests[victim["api_id"]]
+            del self.event_tags[victim["api_id"]]
+            touched["deleted"].append(victim["api_id"])
+        # Hosts mostly edit upcoming events, but past ones get edits too (recordings, typos).
+        editable = upcoming or self.events
+        for event in rng.sample(editable, min(changes, len(editable))):
             event.update(name=f"{event['name'] or 'Event'} (updated)", visibility="public")
             touched["updated"].append(event["api_id"])
         for event in rng.sample(upcoming, min(changes, len(upcoming))):
@@ -236,37 +245,31 @@ class LumaData:
             duration = _parse(event["end_at"]) - _parse(event["start_at"])
             event.update(start_at=self.ts(start), end_at=self.ts(start + duration))
             touched["rescheduled"].append(event["api_id"])
-        for days_ahead in (2, 45, 160, -1, 7)[:changes]:
+        for days_ahead in (2, 45, 160, -1, 7)[: max(1, changes)]:
             start = now + dt.timedelta(days=days_ahead, hours=rng.uniform(0, 8))
             event = self._create_event(start, guests=rng.randint(0, 12), created=self.tick())
             touched["created"].append(event["api_id"])
-        cancellable = [e for e in upcoming if e["api_id"] not in touched["updated"] + touched["rescheduled"]]
-        for event in rng.sample(cancellable, min(1, len(cancellable))):
-            self.events.remove(event)
-            del self.guests[event["api_id"]]
-            del self.event_tags[event["api_id"]]
-            touched["deleted"].append(event["api_id"])
-        big = max(self.events, key=lambda e: len(self.guests[e["api_id"]]))
-        pending = [g for guests in self.guests.values() for g in guests if g["approval_status"] == "pending_approval"]
+
+        all_guests = self.every_guest()
+        pending = [g for g in all_guests if g["approval_status"] == "pending_approval"]
         for guest in rng.sample(pending, min(changes, len(pending))):
             guest["approval_status"] = "approved"
             touched["guest_approved"].append(guest["api_id"])
-        approved = [
-            g for guests in self.guests.values() for g in guests
-            if g["approval_status"] == "approved" and g["api_id"] not in touched["guest_approved"]
-        ]
+        approved = [g for g in all_guests if g["approval_status"] == "approved" and g["api_id"] not in touched["guest_approved"]]
         for guest in rng.sample(approved, min(changes, len(approved))):
             guest["approval_status"] = "declined"  # the guest cancelled their registration
             touched["guest_declined"].append(guest["api_id"])
-        registered_ids = {g["user_api_id"] for g in self.guests[big["api_id"]]}
-        newcomers = [p for p in self.people if p["user_api_id"] not in registered_ids]
-        for person in rng.sample(newcomers, min(2 * changes, len(newcomers))):
-            guest = self._add_guest(big, person, status="approved", at=self.tick())
-            touched["guest_registered"].append(guest["api_id"])
-        newcomers = [p for p in newcomers if p["user_api_id"] not in {g["user_api_id"] for g in self.guests[big["api_id"]]}]
-        for person in rng.sample(newcomers, min(changes, len(newcomers))):
-            guest = self._add_guest(big, person, status="invited", at=self.tick())
-            touched["guest_invited"].append(guest["api_id"])
+        # New registrations and invitations, for the upcoming event with the most people left
+        # to register (on a small calendar the largest event may already have everyone).
+        target = max(upcoming or self.events, key=lambda e: len(self.people) - len(self.guests[e["api_id"]]))
+        registered = {g["user_api_id"] for g in self.guests[target["api_id"]]}
+        newcomers = [p for p in self.people if p["user_api_id"] not in registered]
+        rng.shuffle(newcomers)
+        for kind, status, count in (("guest_registered", "approved", 2 * changes), ("guest_invited", "invited", changes)):
+            for person in newcomers[:count]:
+                guest = self._add_guest(target, person, status=status, at=self.tick())
+                touched[kind].append(guest["api_id"])
+            newcomers = newcomers[count:]
         return touched
 
     # -- views used by the API and by tests -------------------------------------------------------
