@@ -343,9 +343,11 @@ class OnceHubData:
     def mutate(self, *, seed: int = 2, changes: int = 5) -> dict[str, list[str]]:
         """Apply a realistic round of changes; returns the booking IDs touched, by kind of change.
 
-        The first change is a late write in the same second as the newest booking a previous
-        sync can have seen: its ``last_updated_time`` equals that sync's bookmark, so a tap
-        that asks only for ``last_updated_time.gt=<bookmark>`` misses it.
+        Besides updates, cancellations, reschedules, completions, trashing and new bookings,
+        one booking gets a late edit stamped with the newest ``last_updated_time`` from before
+        the round, i.e. the same second as the bookmark a previous full sync ended at: a tap
+        that asks only for ``last_updated_time.gt=<bookmark>`` misses it. Users, teams, event
+        types and pages are renamed, (de)activated and added; contacts updated and added.
         """
         rng = Faker(seed).rng
         now = utc_now()
