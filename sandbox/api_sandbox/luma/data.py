@@ -133,7 +133,7 @@ class LumaData:
         return event
 
     def _place(self) -> dict[str, t.Any]:
-        city, region, country, code, lat, lng = self.fake.choice(PLACES)
+        city, region, country, _code, lat, lng = self.fake.choice(PLACES)
         street = f"{self.fake.rng.randint(1, 250)} {self.fake.choice(('Main St', 'Market St', 'High St'))}"
         latitude = f"{lat + self.fake.rng.uniform(-0.05, 0.05):.6f}"
         longitude = f"{lng + self.fake.rng.uniform(-0.05, 0.05):.6f}"
@@ -291,7 +291,7 @@ class LumaData:
 
 
 def _parse(value: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))  # Python 3.10 rejects "Z"
 
 
 def _iso_duration(delta: dt.timedelta) -> str:

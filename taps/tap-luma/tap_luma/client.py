@@ -5,11 +5,11 @@ from __future__ import annotations
 import typing as t
 from urllib.parse import urlparse
 
+from scheduling_taps_common import MalformedResponseError, SchedulingAPIStream, backoff_waits, retry_after_seconds
 from singer_sdk import SchemaDirectory, StreamSchema
 from singer_sdk.authenticators import APIKeyAuthenticator
 from singer_sdk.exceptions import RetriableAPIError
 from singer_sdk.pagination import BaseAPIPaginator
-from scheduling_taps_common import MalformedResponseError, SchedulingAPIStream, backoff_waits, retry_after_seconds
 
 from tap_luma import schemas
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import typing as t
 from functools import cached_property
 
-from singer_sdk import typing as th
 from scheduling_taps_common import RequestPacer, SchedulingTap, settings
+from singer_sdk import typing as th
 
 from tap_luma import streams
 
