@@ -152,7 +152,13 @@ class FakeAPI:
         handler = _make_handler(self)
         self._server = ThreadingHTTPServer(("127.0.0.1", port), handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name=f"fake-{self.name}", daemon=True)
+        self._thread = threading.Thread(
+            # A short poll interval: stop() waits for it, and tests start and stop many fakes.
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"fake-{self.name}",
+            daemon=True,
+        )
         self._thread.start()
         return self
 

@@ -19,6 +19,8 @@ class TapRun:
     records: dict[str, list[dict[str, t.Any]]] = field(default_factory=lambda: defaultdict(list))
     schemas: dict[str, dict[str, t.Any]] = field(default_factory=dict)
     states: list[dict[str, t.Any]] = field(default_factory=list)
+    #: Every message in the order the tap wrote them (RECORD, SCHEMA, STATE, ACTIVATE_VERSION...).
+    messages: list[dict[str, t.Any]] = field(default_factory=list)
 
     @property
     def state(self) -> dict[str, t.Any] | None:
@@ -50,6 +52,7 @@ def run_tap(
     run = TapRun(completed.returncode, completed.stderr)
     for line in completed.stdout.splitlines():
         message = json.loads(line)
+        run.messages.append(message)
         if message["type"] == "RECORD":
             run.records[message["stream"]].append(message["record"])
         elif message["type"] == "SCHEMA":
