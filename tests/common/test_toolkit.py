@@ -34,6 +34,15 @@ def test_backoff_is_exponential_with_factor_two_unless_the_server_says_when():
     assert [waits.send(plain), waits.send(plain), waits.send(hinted), waits.send(plain)] == [2, 4, 11, 16]
 
 
+def test_a_429_without_retry_after_can_wait_out_a_documented_block():
+    waits = backoff_waits(rate_limit_wait=60)
+    waits.send(None)
+    bare_429 = RetriableAPIError("429", response_with({}))
+    bare_503 = RetriableAPIError("503", response_with({}))
+    bare_503.response.status_code = 503
+    assert [waits.send(bare_429), waits.send(bare_503)] == [60, 4]
+
+
 def test_backoff_caps_absurd_retry_after():
     waits = backoff_waits(max_wait=300)
     waits.send(None)

@@ -11,11 +11,11 @@ import pytest
 import requests
 from api_sandbox.luma import MAX_PAGE_SIZE, FakeLuma
 from luma.helpers import expected_events, expected_guests, tap_config
-from scheduling_taps_common import MalformedResponseError
+from scheduling_taps_common import backoff_waits, MalformedResponseError
 from singer_sdk.exceptions import RetriableAPIError
 from support.paths import VENV_BIN
 from support.singer import run_tap
-from tap_luma.client import PAGE_SIZE, LumaCursorPaginator, luma_backoff_waits
+from tap_luma.client import PAGE_SIZE, RATE_LIMIT_BLOCK_SECONDS, LumaCursorPaginator, LumaStream
 from tap_luma.tap import TapLuma
 
 EVENTS = r"/calendar/list-events$"
@@ -132,7 +132,8 @@ def test_paginator_refuses_has_more_without_a_cursor():
 
 
 def _waits(*responses: requests.Response) -> list[float]:
-    waits = luma_backoff_waits(60.0)
+    assert LumaStream.rate_limit_block_seconds == RATE_LIMIT_BLOCK_SECONDS == 60.0
+    waits = backoff_waits(rate_limit_wait=LumaStream.rate_limit_block_seconds)
     waits.send(None)
     return [waits.send(RetriableAPIError("retry", response)) for response in responses]
 

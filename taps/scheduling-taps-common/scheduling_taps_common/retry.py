@@ -50,8 +50,14 @@ def retry_after_seconds(response: requests.Response | None, *, now: float | None
 def backoff_waits(
     factor: float = BACKOFF_FACTOR,
     max_wait: float = MAX_RETRY_AFTER_SECONDS,
+    *,
+    rate_limit_wait: float | None = None,
 ) -> Generator[float, BaseException | None, None]:
     """A ``backoff`` wait generator: ``Retry-After`` when the server sends it, else exponential.
+
+    ``rate_limit_wait``: at least this long after a 429 that carries no ``Retry-After``, for APIs
+    that block a key for a documented time once it is over the limit (retrying inside the
+    block would only burn the retries).
 
     ``backoff`` primes the generator with ``send(None)`` and then sends the exception that
     caused each retry, so the response (and its headers) is in scope here.
@@ -62,5 +68,7 @@ def backoff_waits(
         response = error.response if isinstance(error, RetriableAPIError) else None
         hinted = retry_after_seconds(response)
         wait = hinted if hinted is not None else factor * 2**attempt
+        if hinted is None and rate_limit_wait is not None and response is not None and response.status_code == 429:
+            wait = max(wait, rate_limit_wait)
         attempt += 1
         error = yield min(wait, max_wait)

@@ -44,6 +44,12 @@ class SchedulingAPIStream(RESTStream[_TToken]):
     def url_base(self) -> str:
         return str(self.config["api_url"]).rstrip("/")
 
+    @property
+    def credential(self) -> str:
+        """The credential setting's value, stripped: a key pasted with a trailing newline would
+        make ``requests`` raise an error that quotes the header, i.e. print the key."""
+        return str(self.config[self.credential_setting]).strip()
+
     # -- retries ----------------------------------------------------------------------------
 
     def backoff_wait_generator(self) -> Generator[float, t.Any, None]:
@@ -92,7 +98,7 @@ class SchedulingAPIStream(RESTStream[_TToken]):
         """The error line plus what the user should change."""
         message = self.response_error_message(response)
         hint = self.fatal_error_hint(response)
-        return f"{message}. {hint}" if hint else message
+        return f"{message.rstrip('.')}. {hint}" if hint else message
 
     def fatal_error_hint(self, response: requests.Response) -> str:
         status = response.status_code

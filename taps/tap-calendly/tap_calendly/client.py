@@ -31,7 +31,7 @@ class CalendlyStream(SchedulingAPIStream[str]):
 
     @property
     def authenticator(self) -> BearerTokenAuthenticator:
-        return BearerTokenAuthenticator(token=self.config["api_key"])
+        return BearerTokenAuthenticator(token=self.credential)
 
     def get_new_paginator(self) -> JSONPathPaginator | None:
         # The token is null on the last page, which ends pagination with no extra request.

@@ -5,10 +5,9 @@ from __future__ import annotations
 import typing as t
 from urllib.parse import urlparse
 
-from scheduling_taps_common import MalformedResponseError, SchedulingAPIStream, backoff_waits, retry_after_seconds
+from scheduling_taps_common import MalformedResponseError, SchedulingAPIStream, backoff_waits
 from singer_sdk import SchemaDirectory, StreamSchema
 from singer_sdk.authenticators import APIKeyAuthenticator
-from singer_sdk.exceptions import RetriableAPIError
 from singer_sdk.pagination import BaseAPIPaginator
 
 from tap_luma import schemas
@@ -63,18 +62,6 @@ def _envelope(response: requests.Response) -> dict[str, t.Any]:
     return body if isinstance(body, dict) else {}
 
 
-def luma_backoff_waits(block_seconds: float = RATE_LIMIT_BLOCK_SECONDS) -> Generator[float, t.Any, None]:
-    """The shared waits (Retry-After, else 2/4/8 s), but a bare 429 waits out Luma's block."""
-    shared = backoff_waits()
-    error = yield next(shared)
-    while True:
-        wait = shared.send(error)
-        response = error.response if isinstance(error, RetriableAPIError) else None
-        if response is not None and response.status_code == 429 and retry_after_seconds(response) is None:
-            wait = max(wait, block_seconds)
-        error = yield wait
-
-
 class LumaStream(SchedulingAPIStream[str | None]):
     """A Luma v1 list endpoint whose entries wrap each record under ``entry_key``."""
 
@@ -88,13 +75,11 @@ class LumaStream(SchedulingAPIStream[str | None]):
 
     @property
     def authenticator(self) -> APIKeyAuthenticator:
-        # Stripped: a key pasted with a trailing newline would otherwise make `requests` raise
-        # an error that quotes the header value, i.e. print the key.
-        key = str(self.config["api_key"]).strip()
-        return APIKeyAuthenticator(key="x-luma-api-key", value=key, location="header")
+        return APIKeyAuthenticator(key="x-luma-api-key", value=self.credential, location="header")
 
     def backoff_wait_generator(self) -> Generator[float, t.Any, None]:
-        return luma_backoff_waits(self.rate_limit_block_seconds)
+        # The shared waits (Retry-After, else 2/4/8 s), but a bare 429 waits out Luma's block.
+        return backoff_waits(rate_limit_wait=self.rate_limit_block_seconds)
 
     def get_new_paginator(self) -> LumaCursorPaginator:
         return LumaCursorPaginator()
@@ -120,10 +105,6 @@ class LumaStream(SchedulingAPIStream[str | None]):
     def unwrap(self, entry: dict[str, t.Any], record: dict[str, t.Any]) -> dict[str, t.Any]:
         """The record of one entry (subclasses add entry-level fields)."""
         return record
-
-    def api_error_detail(self, response: requests.Response) -> str:
-        # Luma's messages end with a period; the shared message adds its own before the hint.
-        return super().api_error_detail(response).rstrip(".")
 
     def fatal_error_hint(self, response: requests.Response) -> str:
         if response.status_code == 400 and not str(self.config.get("api_key") or "").strip():
