@@ -112,6 +112,12 @@ def test_singer_pipeline_equals_dlt_full_then_incremental(api, start_fake, sandb
     sandbox.run(translation.TAP, "target-duckdb").check()
     second = run_dlt(translation.config(fake), tmp_path / "dlt")
     compare(sandbox, second, translation, fake, "incremental run", previous=before)
-    check_state = getattr(translation, "check_state", None)
-    if check_state is not None:
-        check_state(sandbox=sandbox, dlt_run=second)
+
+    extra_phase = getattr(translation, "extra_phase", None)
+    if extra_phase is not None:
+        # A change made for a documented dlt miss (see the translation), then a third run of both.
+        phase = extra_phase(fake, second)
+        sandbox.run(translation.TAP, "target-duckdb").check()
+        third = run_dlt(translation.config(fake), tmp_path / "dlt")
+        seen = {s: {**before[s], **after[s]} for s in before}
+        compare(sandbox, third, translation, fake, phase, previous=seen)

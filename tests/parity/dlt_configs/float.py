@@ -133,3 +133,44 @@ def source(fake: t.Any) -> dict[str, list[dict[str, t.Any]]]:
 def mutate(fake: t.Any, seed: int) -> None:
     touched = fake.mutate(seed=seed, changes=3)
     assert touched.get("logged_time.updated") and touched.get("logged_time.added"), touched
+
+
+# -- the change dlt misses: an edit in the same second as its stored last_value -------------------
+
+BOUNDARY_NOTE = "Edited again within the same second"
+
+def extra_phase(fake: t.Any, dlt_run: t.Any) -> str:
+    """Edit a logged-time entry whose ``modified`` equals dlt's stored ``last_value``, keeping
+    ``modified`` (Float stores whole seconds: a second edit within the same second leaves it
+    unchanged). dlt's next run gets the entry back from ``modified_since`` (inclusive) and drops
+    it, because its primary-key hash is in the stored ``unique_hashes`` (dlt-semantics.md §2.3,
+    measured B4d). The tap's bookmark is inclusive and never dedups by key: it loads the edit.
+    """
+    from support.dlt_run import incremental_state
+
+    last_value = incremental_state(dlt_run, "logged_time")["last_value"]
+    with fake.lock:
+        entry = next(e for e in fake.data.logged_time if e["modified"] == last_value)
+        entry["notes"] = BOUNDARY_NOTE
+    return "boundary edit"
+
+
+def _dlt_drops_the_boundary_edit(dlt, singer, expected):
+    from support.compare import assert_same
+
+    (key,) = [k for k in expected if expected[k].get("notes") == BOUNDARY_NOTE]
+    assert singer[key].get("notes") == BOUNDARY_NOTE  # Singer has the edit (also asserted in full)
+    assert dlt[key].get("notes") != BOUNDARY_NOTE, "dlt loaded the boundary edit: its dedup changed?"
+    others = singer.keys() - {key} - (singer.keys() - dlt.keys())
+    assert_same({k: singer[k] for k in others}, {k: dlt[k] for k in others}, "boundary edit: other logged time")
+
+
+DLT_MISSES = {
+    "boundary edit": {
+        "logged_time": (
+            "dlt drops a record whose cursor equals its stored last_value when its primary key is in "
+            "unique_hashes, even if the content changed; the tap re-reads the boundary and upserts it.",
+            _dlt_drops_the_boundary_edit,
+        )
+    }
+}
