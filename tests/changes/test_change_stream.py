@@ -69,12 +69,9 @@ step = st.one_of(
 EXPLICIT = [
     ("run",),
     ("mutate", 11),
-    ("kill", 0.5, False, True),
+    ("kill", 0.5, False, True),  # the tap dies after a STATE; the target commits what it got
     ("mutate", 12),
-    ("kill", 0.3, True, True),
-    ("run",),
-    ("mutate", 13),
-    ("kill", 0.2, True, False),
+    ("kill", 0.3, True, False),  # the tap and the target die
 ]
 
 
@@ -96,7 +93,8 @@ class Checker:
         schema = self.api.SCHEMA
         if not self.pipeline.warehouse.exists() or stream not in tables(self.pipeline.warehouse, schema):
             return {}
-        return by_key(rows(self.pipeline.warehouse, schema, stream), self.api.STREAMS[stream], json_text=True)
+        loaded = [r for r in rows(self.pipeline.warehouse, schema, stream) if r.get("_sdc_deleted_at") is None]
+        return by_key(loaded, self.api.STREAMS[stream], json_text=True)
 
     def assert_no_duplicates(self) -> None:
         for stream in self.streams:
@@ -127,7 +125,9 @@ def run_sequence(case: str, steps: list[tuple[t.Any, ...]]) -> None:
             if current[0] == "mutate":
                 checker.remember()
                 with fake.lock:
-                    getattr(fake.data, "mutate")(seed=current[1], changes=changes)
+                    # A distinct seed per step: FakeFloat's mutate re-seeds its generator, so the
+                    # same seed twice makes logged-time ids collide (see the report).
+                    fake.data.mutate(seed=current[1] * 100 + number, changes=changes)
                 checker.remember()
             elif current[0] == "run":
                 outcome = pipeline.run()
@@ -151,6 +151,6 @@ def run_sequence(case: str, steps: list[tuple[t.Any, ...]]) -> None:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @example(steps=EXPLICIT)
-@given(steps=st.lists(step, min_size=2, max_size=5))
+@given(steps=st.lists(step, min_size=2, max_size=4))
 def test_destination_equals_source_after_every_run(case, steps):
     run_sequence(case, steps)

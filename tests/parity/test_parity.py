@@ -50,7 +50,12 @@ def _translation(api: str) -> t.Any:
 def _singer(sandbox: t.Any, translation: t.Any, stream: str) -> dict[tuple[t.Any, ...], dict[str, t.Any]]:
     if stream not in tables(sandbox.warehouse, translation.SCHEMA):
         return {}
-    return by_key(rows(sandbox.warehouse, translation.SCHEMA, stream), translation.STREAMS[stream], json_text=True)
+    return by_key(live(rows(sandbox.warehouse, translation.SCHEMA, stream)), translation.STREAMS[stream], json_text=True)
+
+
+def live(loaded: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]:
+    """Rows a loader has not soft-deleted (``_sdc_deleted_at`` set by ACTIVATE_VERSION)."""
+    return [row for row in loaded if row.get("_sdc_deleted_at") is None]
 
 
 def compare(
