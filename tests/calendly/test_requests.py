@@ -122,3 +122,26 @@ def test_missing_api_key_is_a_clear_config_error(start_fake, tmp_path):
     assert run.returncode != 0
     assert "api_key" in run.stderr
     assert not fake.requests
+
+
+def test_full_table_lists_are_marked_complete_only_after_their_last_record(start_fake, tmp_path):
+    fake = start_fake("calendly", seed=3, scale=0.1)
+    run = run_tap("tap-calendly", config(fake), tmp_path)
+    assert run.returncode == 0, run.stderr
+
+    markers = {m["stream"]: i for i, m in enumerate(run.messages) if m["type"] == "ACTIVATE_VERSION"}
+    assert set(markers) == {"event_types", "groups", "organization_memberships"}
+    for stream, position in markers.items():
+        records = [i for i, m in enumerate(run.messages) if m["type"] == "RECORD" and m["stream"] == stream]
+        assert records and max(records) < position, stream
+        version = run.messages[position]["version"]
+        assert {run.messages[i]["version"] for i in records} == {version}, stream
+
+
+def test_an_interrupted_listing_is_never_marked_complete(start_fake, tmp_path):
+    fake = start_fake("calendly", seed=3, scale=0.5)
+    fake.inject_fault(500, path="^/groups$", after=1, times=10, headers={"Retry-After": "0"})
+    run = run_tap("tap-calendly", config(fake), tmp_path)
+    assert run.returncode != 0
+    assert run.records["groups"], "the first page was read"
+    assert "groups" not in {m["stream"] for m in run.messages if m["type"] == "ACTIVATE_VERSION"}

@@ -8,8 +8,10 @@ import typing as t
 from urllib.parse import urlparse
 
 from singer_sdk import RESTStream
+from singer_sdk import singerlib as singer
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 from singer_sdk.helpers.jsonpath import extract_jsonpath
+from singer_sdk.mapper import RemoveRecordTransform
 
 from scheduling_taps_common.retry import MAX_RETRIES, RETRY_STATUSES, backoff_waits
 
@@ -17,6 +19,7 @@ if t.TYPE_CHECKING:
     from collections.abc import Callable, Generator, Iterable
 
     import requests
+    from singer_sdk.helpers.types import Context
 
     from scheduling_taps_common.pacing import RequestPacer
 
@@ -39,6 +42,10 @@ class SchedulingAPIStream(RESTStream[_TToken]):
 
     #: Name of the tap setting holding the credential, quoted in 401/403 messages.
     credential_setting: t.ClassVar[str] = "api_key"
+
+    #: For full-table streams that list everything on every run: after the last page, send
+    #: ACTIVATE_VERSION so a loader can retire rows the API no longer lists (deleted records).
+    marks_complete_snapshots: t.ClassVar[bool] = False
 
     @property
     def url_base(self) -> str:
@@ -124,6 +131,45 @@ class SchedulingAPIStream(RESTStream[_TToken]):
             text = " ".join(response.text.split())
             return text[:_BODY_EXCERPT]
         return _message_from_error_body(body)[:_BODY_EXCERPT]
+
+    # -- full-table snapshots ---------------------------------------------------------------
+
+    @property
+    def emit_activate_version_messages(self) -> bool:
+        # Never the SDK's own marker, whatever `emit_activate_version_messages` says: the SDK
+        # sends it *before* the records, and Meltano closes the loader's input normally when a
+        # tap fails, so the loader would retire every row the failed run had not reached yet.
+        # Streams with `marks_complete_snapshots` send theirs after a complete listing instead.
+        return False
+
+    @property
+    def snapshot_version(self) -> int:
+        """This run's table version (seconds since the epoch at tap start, as the SDK uses)."""
+        return self._tap.initialized_at // 1000
+
+    def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
+        if not self.marks_complete_snapshots or self.parent_stream_type is not None:
+            yield from super().get_records(context)
+            return
+        # A top-level snapshot stream speaks for itself and its snapshot children (whose records
+        # are all read while this listing runs). Every RECORD carries this run's version, so the
+        # loader can tell rows this run did not send; the markers go out only once the listing
+        # is complete, so an interrupted run never retires anything.
+        snapshot = [self, *(child for child in self.child_streams if child.marks_complete_snapshots)]
+        for stream in snapshot:
+            stream._stream_version = self.snapshot_version
+        yield from super().get_records(context)
+        for stream in snapshot:
+            stream.write_snapshot_complete()
+
+    def write_snapshot_complete(self) -> None:
+        """ACTIVATE_VERSION for this stream (under each alias a stream map gives it)."""
+        for stream_map in self.stream_maps:
+            if isinstance(stream_map, RemoveRecordTransform):
+                continue  # the stream is removed by a stream map: nothing to activate
+            self._tap.write_message(
+                singer.ActivateVersionMessage(stream=stream_map.stream_alias, version=self.snapshot_version)
+            )
 
     # -- parsing ----------------------------------------------------------------------------
 

@@ -38,6 +38,7 @@ class ApiUserStream(CalendlyStream):
 class EventTypesStream(CalendlyStream):
     name = "event_types"
     path = "/event_types"
+    marks_complete_snapshots = True  # full list every run: vanished rows can be retired
 
     def get_url_params(self, context: Context | None, next_page_token: str | None) -> dict[str, t.Any]:
         return {**super().get_url_params(context, next_page_token), **self.scope_params()}
@@ -46,6 +47,7 @@ class EventTypesStream(CalendlyStream):
 class GroupsStream(CalendlyStream):
     name = "groups"
     path = "/groups"
+    marks_complete_snapshots = True  # full list every run: vanished rows can be retired
 
     def get_url_params(self, context: Context | None, next_page_token: str | None) -> dict[str, t.Any]:
         # /groups only accepts `organization`, whatever the scope.
@@ -56,6 +58,7 @@ class GroupsStream(CalendlyStream):
 class OrganizationMembershipsStream(CalendlyStream):
     name = "organization_memberships"
     path = "/organization_memberships"
+    marks_complete_snapshots = True  # full list every run: vanished rows can be retired
 
     def get_url_params(self, context: Context | None, next_page_token: str | None) -> dict[str, t.Any]:
         return {**super().get_url_params(context, next_page_token), **self.scope_params()}

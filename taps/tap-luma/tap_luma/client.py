@@ -74,6 +74,11 @@ class LumaStream(SchedulingAPIStream[str | None]):
     rate_limit_block_seconds: t.ClassVar[float] = RATE_LIMIT_BLOCK_SECONDS
 
     @property
+    def marks_complete_snapshots(self) -> bool:  # type: ignore[override]
+        # Both streams are full table; retiring vanished rows is the user's choice.
+        return bool(self.config.get("emit_activate_version_messages"))
+
+    @property
     def authenticator(self) -> APIKeyAuthenticator:
         return APIKeyAuthenticator(key="x-luma-api-key", value=self.credential, location="header")
 

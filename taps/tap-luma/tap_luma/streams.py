@@ -55,25 +55,19 @@ class EventGuestsStream(LumaStream):
         params = super().get_url_params(context, next_page_token)
         return {"event_api_id": context["event_api_id"], **params}  # type: ignore[index]
 
-    # -- one SCHEMA / ACTIVATE_VERSION per run, not one per event ----------------------------------
+    # -- one SCHEMA per run, not one per event ------------------------------------------------------
     #
-    # The SDK syncs a child stream once per parent record and re-sends SCHEMA (and, when enabled,
-    # ACTIVATE_VERSION) each time. Both are identical for every event of a run, and loaders
-    # such as target-duckdb flush every stream on each SCHEMA: one tiny load per event (measured:
-    # `meltano run` of 69 events took 52 s, 28 s without). These private SDK hooks are the only
-    # place to stop it; tests/luma/test_requests.py checks that each message goes out once.
+    # The SDK syncs a child stream once per parent record and re-sends SCHEMA each time. It is
+    # identical for every event of a run, and loaders that flush on each SCHEMA (PyPI
+    # target-duckdb) would do one tiny load per event (measured: `meltano run` of 69 events took
+    # 52 s, 28 s without). This private SDK hook is the only place to stop it;
+    # tests/luma/test_requests.py checks that the message goes out once.
     _schema_sent = False
-    _version_sent: int | None = None
 
     def _write_schema_message(self) -> None:
         if not self._schema_sent:
             super()._write_schema_message()
             self._schema_sent = True
-
-    def _write_activate_version_message(self, full_table_version: int) -> None:
-        if self._version_sent != full_table_version:
-            super()._write_activate_version_message(full_table_version)
-            self._version_sent = full_table_version
 
     # -- records ---------------------------------------------------------------------------------
 
