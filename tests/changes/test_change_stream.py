@@ -10,8 +10,8 @@ sequence of steps:
   bookmark's second);
 - ``run``: one complete incremental run, tap → target-duckdb, with the state Meltano would pass
   (support/pipeline.py); then the destination must equal the fake;
-- ``kill``: a run killed mid-sync: the tap gets SIGKILL after some records (and, when
-  ``after_state``, after it wrote at least one STATE), and sometimes the target is killed too,
+- ``kill``: a run killed mid-sync: the tap gets SIGKILL after 1-12 records (when
+  ``after_state``, records after it wrote its first STATE), and sometimes the target is killed too,
   losing everything it had not committed. Whatever state the target managed to emit is kept,
   as Meltano keeps it.
 
@@ -61,7 +61,7 @@ step = st.one_of(
     st.tuples(st.just("run")),
     st.tuples(
         st.just("kill"),
-        st.floats(0.05, 0.95),  # where: a fraction of the previous run's records
+        st.integers(1, 12),  # after this many records (counted after the first STATE, if asked)
         st.booleans(),  # kill the target too
         st.booleans(),  # only after the tap wrote a STATE
     ),
@@ -69,9 +69,9 @@ step = st.one_of(
 EXPLICIT = [
     ("run",),
     ("mutate", 11),
-    ("kill", 0.5, False, True),  # the tap dies after a STATE; the target commits what it got
+    ("kill", 3, False, True),  # the tap dies after a STATE and 3 records; the target commits what it got
     ("mutate", 12),
-    ("kill", 0.3, True, False),  # the tap and the target die
+    ("kill", 2, True, False),  # the tap and the target die after 2 records
 ]
 
 
@@ -119,7 +119,6 @@ def run_sequence(case: str, steps: list[tuple[t.Any, ...]]) -> None:
     try:
         pipeline = Pipeline(api=api_name, tap=tap, fake=fake, workdir=workdir, streams=selected)
         checker = Checker(api, checked, fake, pipeline)
-        last_records = 0
         for number, current in enumerate([*steps, ("run",)]):
             where = f"step {number} {current} of {[*steps, ('run',)]}"
             if current[0] == "mutate":
@@ -130,14 +129,17 @@ def run_sequence(case: str, steps: list[tuple[t.Any, ...]]) -> None:
                     fake.data.mutate(seed=current[1] * 100 + number, changes=changes)
                 checker.remember()
             elif current[0] == "run":
-                outcome = pipeline.run()
-                last_records = outcome.records_sent
+                pipeline.run()
                 checker.assert_equal(where)
             else:
-                _, fraction, kill_target, after_state = current
-                at = max(1, int(fraction * (last_records or 50)))
+                _, at, kill_target, after_state = current
                 pipeline.run(kill_after_records=at, kill_target=kill_target, require_state=after_state)
                 checker.assert_no_duplicates()
+        if steps == EXPLICIT:
+            # The explicit sequence must really have killed runs, of both kinds.
+            killed = [o for o in pipeline.history if o.killed]
+            assert {o.killed for o in killed} == {"tap", "tap+target"}, [(o.killed, o.records_sent) for o in pipeline.history]
+            assert any(o.killed == "tap" and o.states_seen_by_target for o in killed)
     finally:
         fake.stop()
         shutil.rmtree(workdir, ignore_errors=True)

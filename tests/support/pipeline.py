@@ -142,7 +142,7 @@ class Pipeline:
         timeout: float = 300,
     ) -> RunOutcome:
         """One run; with ``kill_after_records`` the tap is killed once that many RECORDs went out
-        (and, with ``require_state``, once it has also written a STATE)."""
+        (with ``require_state``: that many RECORDs after the tap's first STATE)."""
         tap_config, catalog, target_config = self._files()
         state_path = self.workdir / "state.json"
         command = [str(executable("extractors", self.tap)), "--config", str(tap_config), "--catalog", str(catalog)]
@@ -158,7 +158,7 @@ class Pipeline:
         target_lines: list[str] = []
         reader = threading.Thread(target=lambda: target_lines.extend(target.stdout), daemon=True)  # type: ignore[arg-type]
         reader.start()
-        records = states = 0
+        records = states = counted = 0
         killed = None
         assert tap.stdout is not None and target.stdin is not None
         try:
@@ -167,14 +167,10 @@ class Pipeline:
                 target.stdin.write(line)
                 if kind == "RECORD":
                     records += 1
+                    counted += 1 if (states > 0 or not require_state) else 0
                 elif kind == "STATE":
                     states += 1
-                if (
-                    kill_after_records is not None
-                    and kind == "RECORD"
-                    and records >= kill_after_records
-                    and (states > 0 or not require_state)
-                ):
+                if kill_after_records is not None and kind == "RECORD" and counted >= kill_after_records:
                     target.stdin.flush()
                     os.killpg(tap.pid, signal.SIGKILL)
                     killed = "tap"
