@@ -1,12 +1,14 @@
-"""The page-end rule and the timestamp conversions, without a server."""
+"""The page-end rule, the timestamp conversions and the holiday window, without a server."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
 import requests
 from tap_float.client import FloatPaginator, parse_timestamp, to_float_timestamp
+from tap_float.streams import public_holidays_window
 
 
 def response(records, status=200, **headers):
@@ -92,3 +94,10 @@ def test_start_values_become_floats_utc_timestamp_format(value, expected):
 
 def test_float_timestamps_are_read_as_utc():
     assert parse_timestamp("2026-03-01 08:00:00").utcoffset().total_seconds() == 0
+
+
+def test_the_public_holidays_window_is_whole_years_and_never_inverted():
+    today = dt.date(2026, 11, 23)
+    assert public_holidays_window({}, today) == (dt.date(2021, 1, 1), dt.date(2027, 12, 31))
+    assert public_holidays_window({"start_date": "2024-05-17T00:00:00Z"}, today) == (dt.date(2024, 1, 1), dt.date(2027, 12, 31))
+    assert public_holidays_window({"start_date": "2031-01-01T00:00:00Z"}, today) == (dt.date(2027, 1, 1), dt.date(2027, 12, 31))

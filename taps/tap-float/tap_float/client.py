@@ -35,8 +35,8 @@ CLOCK_SKEW_MARGIN = dt.timedelta(minutes=1)
 class FloatPaginator(PageNumberPaginator):
     """Page numbers from 1; stops on the last page announced by ``X-Pagination-*`` headers.
 
-    Float (Yii2) answers a page past the end with the last page again, so "read until an
-    empty page" would never end: the headers are the end signal. Without them (a proxy may
+    Float runs on Yii2, whose default answers a page past the end with the last page again, so
+    "read until an empty page" may never end: the headers are the end signal. Without them (a proxy may
     strip headers), a short page is the last one.
     """
 

@@ -163,11 +163,12 @@ class LoggedTimeStream(IncrementalFloatStream):
 
 def public_holidays_window(config: Mapping[str, t.Any], today: dt.date) -> tuple[dt.date, dt.date]:
     """Whole years of public holidays: from `start_date`'s year (or a few years back) to next year."""
+    last_year = today.year + PUBLIC_HOLIDAYS_YEARS_AHEAD
     if config.get("start_date"):
-        first_year = parse_timestamp(config["start_date"]).year
+        first_year = min(parse_timestamp(config["start_date"]).year, last_year)
     else:
         first_year = today.year - PUBLIC_HOLIDAYS_YEARS_BACK
-    return dt.date(first_year, 1, 1), dt.date(today.year + PUBLIC_HOLIDAYS_YEARS_AHEAD, 12, 31)
+    return dt.date(first_year, 1, 1), dt.date(last_year, 12, 31)
 
 
 STREAM_TYPES: tuple[type[FloatStream], ...] = (
