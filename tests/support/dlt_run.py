@@ -21,6 +21,9 @@ import typing as t
 from contextlib import contextmanager
 from pathlib import Path
 
+# Before anything imports dlt: its anonymous telemetry stays off for the whole test process.
+os.environ["RUNTIME__DLTHUB_TELEMETRY"] = "false"
+
 DATASET = "ds"
 
 #: dlt's own settings for these runs: no telemetry; fewer, faster retries than its defaults

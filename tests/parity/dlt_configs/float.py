@@ -37,6 +37,7 @@ from __future__ import annotations
 import datetime as dt
 import typing as t
 
+import support.dlt_run  # noqa: F401  (sets dlt's telemetry off before dlt is imported)
 from dlt.sources.helpers.rest_client.paginators import PageNumberPaginator
 
 SEED = "004_39f1cf818a3cf9ec.txt"
