@@ -45,7 +45,7 @@ def scalar(value: t.Any) -> t.Any:
     if value is None or value == "":
         return None
     if isinstance(value, bool):
-        return value
+        return f"bool:{value}"  # not the bare bool: True == 1.0 in Python
     if isinstance(value, (int, float, decimal.Decimal)):
         return float(f"{float(value):.9g}")
     if isinstance(value, dt.datetime):

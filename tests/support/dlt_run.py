@@ -59,8 +59,11 @@ class DltRun(t.NamedTuple):
     state: dict[str, t.Any]
 
 
-def run_dlt(config: dict[str, t.Any], workdir: Path, *, pipeline_name: str = "parity") -> DltRun:
-    """``pipeline.run(rest_api_source(config))`` into ``workdir/dlt.duckdb``; repeatable (state kept)."""
+def run_dlt(config: dict[str, t.Any] | t.Callable[[], t.Any], workdir: Path, *, pipeline_name: str = "parity") -> DltRun:
+    """``pipeline.run(rest_api_source(config))`` into ``workdir/dlt.duckdb``; repeatable (state kept).
+
+    ``config`` may also be a callable returning any dlt source or resource (tests of this module).
+    """
     workdir.mkdir(parents=True, exist_ok=True)
     with _dlt_environment(workdir):
         import dlt
@@ -73,7 +76,7 @@ def run_dlt(config: dict[str, t.Any], workdir: Path, *, pipeline_name: str = "pa
             dataset_name=DATASET,
             pipelines_dir=str(workdir / "dlt-pipelines"),
         )
-        info = pipeline.run(rest_api_source(config))
+        info = pipeline.run(config() if callable(config) else rest_api_source(config))
         assert not info.has_failed_jobs, info
         schema = pipeline.default_schema
         children: dict[str, tuple[str, str]] = {}
