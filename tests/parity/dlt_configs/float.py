@@ -71,9 +71,14 @@ PATHS = {
     "milestones": "/milestones", "tasks": "/tasks", "logged_time": "/logged-time",
 }
 
-#: Float's list endpoints stop returning a deleted task, logged-time entry or time off. Every
-#: stream is a merge without deletes, in dlt and in the tap: both keep those rows.
+#: Float's list endpoints stop returning a deleted task, logged-time entry or time off. dlt's
+#: merge keeps those rows. So does the tap's incremental streams' upsert (a read filtered by
+#: modified_since cannot tell a deleted record from an unchanged one). The full-table streams
+#: end each complete listing with ACTIVATE_VERSION, so a loader that applies it retires them:
+#: there the Singer destination is deliberately better (the deleted time off is gone).
+INCREMENTAL = ("people", "projects", "tasks", "logged_time")
 DELETES_RETAINED = tuple(KEYS)
+SNAPSHOT_DELETES = tuple(k for k in KEYS if k not in INCREMENTAL)
 
 INITIAL_VALUE = "2000-01-01 00:00:00"
 
