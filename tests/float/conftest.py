@@ -20,6 +20,8 @@ class InProcessRun:
     log: str
     records: dict[str, list[dict[str, t.Any]]] = field(default_factory=lambda: defaultdict(list))
     states: list[dict[str, t.Any]] = field(default_factory=list)
+    #: Every message in the order the tap wrote them (RECORD, SCHEMA, STATE, ACTIVATE_VERSION...).
+    messages: list[dict[str, t.Any]] = field(default_factory=list)
 
     @property
     def state(self) -> dict[str, t.Any] | None:
@@ -57,6 +59,7 @@ def sync_in_process(config: dict[str, t.Any], state: dict[str, t.Any] | None = N
     run = InProcessRun(exit_code, "\n".join(capture.lines))
     for line in stdout.getvalue().splitlines():
         message = json.loads(line)
+        run.messages.append(message)
         if message["type"] == "RECORD":
             run.records[message["stream"]].append(message["record"])
         elif message["type"] == "STATE":

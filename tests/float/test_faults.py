@@ -59,8 +59,10 @@ def test_persistent_5xx_gives_up_after_three_retries_with_a_clear_error(start_fa
     run = sync_tap(config(fake, **UNPACED))
     assert run.exit_code != 0
     assert len(fake.requests_to("^/v3/departments$")) == 4  # 1 try + 3 retries
-    assert "tap-float failed after 3 retries: HTTP 500 Internal Server Error for GET /v3/departments" in run.log
+    assert "tap-float failed: gave up after 3 retries: HTTP 500 Internal Server Error for GET /v3/departments" in run.log
     assert "UNHANDLED" not in run.log  # a clear line, not a traceback
+    # The listing never completed: no ACTIVATE_VERSION, so the loader retires nothing.
+    assert "departments" not in {m["stream"] for m in run.messages if m["type"] == "ACTIVATE_VERSION"}
 
 
 def test_wrong_token_fails_with_a_clear_message_and_never_prints_the_token(start_fake, tmp_path):
@@ -69,7 +71,7 @@ def test_wrong_token_fails_with_a_clear_message_and_never_prints_the_token(start
     run = run_tap("tap-float", config(fake, api_token=secret), tmp_path)
     assert run.returncode != 0
     assert "HTTP 401" in run.stderr and "`api_token`" in run.stderr
-    assert "Your request was made with invalid credentials." in run.stderr  # Float's own words
+    assert "Your request was made with invalid credentials" in run.stderr  # Float's own words
     assert "Traceback" not in run.stderr
     assert secret not in run.stderr
     assert not run.records

@@ -78,6 +78,22 @@ def test_a_full_sync_reads_every_page_at_200_once_and_stays_inside_the_rate_limi
     assert len(fake.requests) == sum(math.ceil(len(expected[s]) / 200) for s in STREAMS)
 
 
+def test_full_table_lists_are_marked_complete_only_after_their_last_record(start_fake, sync_tap):
+    # ACTIVATE_VERSION after a complete listing lets the loader retire rows Float deleted;
+    # an incremental read (modified_since) is never a complete listing.
+    fake = start_fake("float", seed=3, scale=0.05)
+    fake.data.status.clear()  # an empty list (204) is complete too: every status row is gone
+    run = sync_tap(config(fake, **UNPACED))
+    assert run.exit_code == 0, run.log
+
+    markers = {m["stream"]: i for i, m in enumerate(run.messages) if m["type"] == "ACTIVATE_VERSION"}
+    assert set(markers) == set(STREAMS) - INCREMENTAL
+    for stream, position in markers.items():
+        records = [i for i, m in enumerate(run.messages) if m["type"] == "RECORD" and m["stream"] == stream]
+        assert all(i < position for i in records), stream
+        assert {run.messages[i]["version"] for i in records} <= {run.messages[position]["version"]}, stream
+
+
 def test_first_run_filters_incremental_streams_by_start_date_in_floats_format(start_fake, sync_tap):
     fake = start_fake("float", seed=3, scale=0.1)
     run = sync_tap(config(fake, start_date="2026-03-01T10:00:00+02:00", **UNPACED))

@@ -65,6 +65,9 @@ class FloatStream(SchedulingAPIStream[int]):
     records_jsonpath = "$[*]"
     schema: t.ClassVar[StreamSchema] = StreamSchema(SCHEMAS_DIR)
     credential_setting = "api_token"
+    #: A full-table stream lists everything every run: once the last page is read, the loader
+    #: may retire the rows Float no longer lists (deleted records).
+    marks_complete_snapshots = True
 
     @property
     def authenticator(self) -> BearerTokenAuthenticator:
@@ -99,6 +102,7 @@ class IncrementalFloatStream(FloatStream):
 
     replication_key = "modified"
     is_sorted = False  # Float pages by id, not by modified: the bookmark is saved at the end
+    marks_complete_snapshots = False  # a read filtered by modified_since is not a complete list
 
     def get_url_params(self, context: Context | None, next_page_token: int | None) -> dict[str, t.Any]:
         params = super().get_url_params(context, next_page_token)

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 import typing as t
 
-import requests
 from singer_sdk import typing as th
-from singer_sdk.exceptions import RetriableAPIError
-from scheduling_taps_common import MAX_RETRIES, SchedulingTap, settings
+from scheduling_taps_common import SchedulingTap, settings
 
 from tap_float import streams
 
@@ -57,23 +54,6 @@ class TapFloat(SchedulingTap):
 
     def discover_streams(self) -> list[FloatStream]:
         return [stream_type(self) for stream_type in streams.STREAM_TYPES]
-
-    def sync_all(self) -> None:
-        # The base class turns fatal API errors into one line; do the same when retries run
-        # out or Float cannot be reached, instead of a traceback. (Belongs in SchedulingTap.)
-        try:
-            super().sync_all()
-        except RetriableAPIError as error:
-            self.logger.error("%s failed after %d retries: %s", self.name, MAX_RETRIES, error)  # noqa: TRY400
-            sys.exit(1)
-        except requests.exceptions.RequestException as error:
-            self.logger.error(  # noqa: TRY400
-                "%s failed: cannot reach Float at %s (%s). Check the `api_url` setting and the network.",
-                self.name,
-                self.config.get("api_url"),
-                type(error).__name__,
-            )
-            sys.exit(1)
 
 
 if __name__ == "__main__":
