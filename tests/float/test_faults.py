@@ -84,3 +84,14 @@ def test_a_non_json_answer_is_reported_as_a_malformed_response(start_fake, sync_
     run = sync_tap(config(fake, **UNPACED))
     assert run.exit_code != 0
     assert "Malformed response" in run.log and "expected JSON" in run.log
+
+
+def test_an_empty_200_is_an_error_not_an_empty_list(start_fake, sync_tap):
+    # Only Float's 204 means "nothing to list"; an empty 200 (a proxy's mistake) must not pass
+    # as a complete, empty listing, or the loader would retire every row of the table.
+    fake = start_fake("float", seed=5, scale=0.05, enforce_rate_limits=False)
+    fake.inject_fault(200, path="^/v3/clients$", body=b"")
+    run = sync_tap(config(fake, **UNPACED))
+    assert run.exit_code != 0
+    assert "Malformed response for GET /v3/clients" in run.log
+    assert "clients" not in {m["stream"] for m in run.messages if m["type"] == "ACTIVATE_VERSION"}

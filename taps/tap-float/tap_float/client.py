@@ -48,7 +48,7 @@ class FloatPaginator(PageNumberPaginator):
         self.page_size = page_size
 
     def has_more(self, response: requests.Response) -> bool:
-        if response.status_code == 204 or not response.content:
+        if response.status_code == 204:
             return False
         page_count = _int_header(response, *self.PAGE_COUNT_HEADERS)
         if page_count is not None:
@@ -80,8 +80,10 @@ class FloatStream(SchedulingAPIStream[int]):
         return {"page": next_page_token or 1, "per-page": PAGE_SIZE}
 
     def parse_response(self, response: requests.Response) -> Iterable[dict]:
-        if response.status_code == 204 or not response.content:
+        if response.status_code == 204:
             return  # /status answers 204 with no body when there is nothing to list
+        # Anything else must be JSON: an empty 200 is an error, never "no records" (a full-table
+        # listing taken as complete and empty would retire every row in the destination).
         yield from super().parse_response(response)
 
     def fatal_error_hint(self, response: requests.Response) -> str:
