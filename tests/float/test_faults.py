@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 
+from api_sandbox.float import FakeFloat
 from support.singer import run_tap
 
 UNPACED = {"max_requests_per_second": 0, "max_requests_per_minute": 0}
@@ -95,3 +96,29 @@ def test_an_empty_200_is_an_error_not_an_empty_list(start_fake, sync_tap):
     assert run.exit_code != 0
     assert "Malformed response for GET /v3/clients" in run.log
     assert "clients" not in {m["stream"] for m in run.messages if m["type"] == "ACTIVATE_VERSION"}
+
+
+class ShrinkingFloat(FakeFloat):
+    """Float where a client is deleted right after the first page of clients is served."""
+
+    def clients(self, request):
+        answer = super().clients(request)
+        if request.arg("page") == "1":
+            self.data.clients.pop(0)
+        return answer
+
+
+def test_a_list_that_shrinks_mid_read_is_not_marked_complete(sync_tap):
+    # Page 2 now starts one row later: the row that slid onto page 1 is missed this run.
+    # Marking the listing complete would retire that existing row; the tap does not.
+    fake = ShrinkingFloat(seed=5, scale=0.5, enforce_rate_limits=False).start()
+    try:
+        assert len(fake.data.clients) > 200
+        run = sync_tap(config(fake, **UNPACED))
+    finally:
+        fake.stop()
+    assert run.exit_code == 0, run.log
+    assert "The 'clients' list changed while it was read" in run.log
+    markers = {m["stream"] for m in run.messages if m["type"] == "ACTIVATE_VERSION"}
+    assert "clients" not in markers
+    assert "departments" in markers  # the other listings are complete as usual

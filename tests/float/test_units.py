@@ -58,6 +58,21 @@ def test_a_page_number_the_server_clamped_ends_paging():
     assert pages_read(FloatPaginator(200), answers) == [1, 2, 3]
 
 
+def test_a_list_that_changes_between_pages_is_flagged():
+    full = [{"id": i} for i in range(200)]
+    steady = FloatPaginator(200)
+    pages_read(steady, [response(full, X_Pagination_Total_Count=450, X_Pagination_Page_Count=3, X_Pagination_Current_Page=p) for p in (1, 2, 3)])
+    assert not steady.list_changed
+    shrinking = FloatPaginator(200)
+    answers = [
+        response(full, X_Pagination_Total_Count=450, X_Pagination_Page_Count=3, X_Pagination_Current_Page=1),
+        response(full, X_Pagination_Total_Count=449, X_Pagination_Page_Count=3, X_Pagination_Current_Page=2),
+        response(full, X_Pagination_Total_Count=449, X_Pagination_Page_Count=3, X_Pagination_Current_Page=3),
+    ]
+    assert pages_read(shrinking, answers) == [1, 2, 3]
+    assert shrinking.list_changed
+
+
 def test_postHogs_header_name_is_understood_too():
     paginator = FloatPaginator(200)
     paginator.advance(response([{"id": 1}] * 200, X_Pagination_Pages=1))

@@ -46,17 +46,30 @@ class FloatPaginator(PageNumberPaginator):
     def __init__(self, page_size: int = PAGE_SIZE) -> None:
         super().__init__(start_value=1)
         self.page_size = page_size
+        self.total_count: int | None = None
+        #: True when the list grew or shrank between two pages: rows may have shifted across
+        #: a page boundary, so this read may have missed one and is not a complete listing.
+        self.list_changed = False
 
     def has_more(self, response: requests.Response) -> bool:
         if response.status_code == 204:
             return False
+        self._watch_total(_int_header(response, "X-Pagination-Total-Count"))
         page_count = _int_header(response, *self.PAGE_COUNT_HEADERS)
         if page_count is not None:
             current = _int_header(response, "X-Pagination-Current-Page")
             if current is not None and current != self.current_value:
-                return False  # the server clamped our page number: we are past the end
+                self.list_changed = True  # the list shrank under us, and the server clamped
+                return False  # our page number: we are past the end
             return self.current_value < page_count
         return len(response.json()) >= self.page_size
+
+    def _watch_total(self, total: int | None) -> None:
+        if total is None:
+            return
+        if self.total_count is not None and total != self.total_count:
+            self.list_changed = True
+        self.total_count = total
 
 
 class FloatStream(SchedulingAPIStream[int]):
@@ -73,8 +86,24 @@ class FloatStream(SchedulingAPIStream[int]):
     def authenticator(self) -> BearerTokenAuthenticator:
         return BearerTokenAuthenticator(token=self.config["api_token"])
 
+    #: The paginator of the current listing (the SDK makes one per read).
+    paginator: FloatPaginator | None = None
+
     def get_new_paginator(self) -> FloatPaginator:
-        return FloatPaginator(PAGE_SIZE)
+        self.paginator = FloatPaginator(PAGE_SIZE)
+        return self.paginator
+
+    def write_snapshot_complete(self) -> None:
+        if self.paginator is not None and self.paginator.list_changed:
+            # Page-number paging over a list that changed mid-read can skip a row; marking this
+            # listing complete would retire that row. The next run's listing decides instead.
+            self.logger.warning(
+                "The '%s' list changed while it was read: not marking it complete this run, so "
+                "no row is retired by mistake.",
+                self.name,
+            )
+            return
+        super().write_snapshot_complete()
 
     def get_url_params(self, context: Context | None, next_page_token: int | None) -> dict[str, t.Any]:
         return {"page": next_page_token or 1, "per-page": PAGE_SIZE}
