@@ -6,7 +6,7 @@ import copy
 import datetime as dt
 
 import pytest
-from support.warehouse import assert_table_matches, rows, tables
+from support.warehouse import assert_table_matches, live_rows, rows, tables
 from tap_float.streams import public_holidays_window
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("meltano_plugins")]
@@ -45,7 +45,7 @@ def live_keys(db, stream):
     """Keys of the rows the destination holds as current (a row marked deleted is not)."""
     key = CHECKS[stream][0]
     keys = (key,) if isinstance(key, str) else key
-    return {tuple(str(r[k]) for k in keys) for r in rows(db, SCHEMA, stream) if r.get("_sdc_deleted_at") is None}
+    return {tuple(str(r[k]) for k in keys) for r in live_rows(db, SCHEMA, stream)}
 
 
 def assert_warehouse_equals_source(sandbox, fake, deleted=None):

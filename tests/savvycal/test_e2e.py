@@ -8,7 +8,7 @@ import typing as t
 from collections import Counter
 
 import pytest
-from support.warehouse import rows, tables
+from support.warehouse import live_rows, rows, tables
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("meltano_plugins")]
 
@@ -29,18 +29,13 @@ def source_tables(fake) -> dict[str, list[dict[str, t.Any]]]:
     }
 
 
-def live_rows(db, table) -> list[dict[str, t.Any]]:
-    """Rows the destination still holds as current (a row marked deleted is not)."""
-    return [row for row in rows(db, SCHEMA, table) if row.get("_sdc_deleted_at") is None]
-
-
 def assert_destination_equals(db, table, expected, compare, *, deleted_in_source=frozenset()) -> None:
     """One live row per id, the same ids as the source, and ``compare`` fields equal to the source's.
 
     Ids in ``deleted_in_source`` are not counted as unexpected here; whether they are gone is
     checked on its own.
     """
-    actual = live_rows(db, table)
+    actual = live_rows(db, SCHEMA, table)
     counts = Counter(row["id"] for row in actual)
     assert not [k for k, n in counts.items() if n > 1], f"{table}: ids loaded more than once"
     source = {record["id"]: record for record in expected}
@@ -95,7 +90,7 @@ def test_every_run_leaves_duckdb_equal_to_savvycal(start_fake, sandbox):
     columns = set(rows(db, SCHEMA, "scheduling_links")[0])
     if "_sdc_table_version" not in columns:
         pytest.xfail("the DuckDB loader ignores ACTIVATE_VERSION, so rows of deleted links stay")
-    assert not deleted & {row["id"] for row in live_rows(db, "scheduling_links")}
+    assert not deleted & {row["id"] for row in live_rows(db, SCHEMA, "scheduling_links")}
 
 
 def test_wrong_key_through_meltano_fails_and_never_prints_the_key(start_fake, sandbox):

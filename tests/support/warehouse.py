@@ -17,6 +17,16 @@ def rows(database: Path, schema: str, table: str) -> list[dict[str, t.Any]]:
         return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
+def live(loaded: t.Iterable[dict[str, t.Any]]) -> list[dict[str, t.Any]]:
+    """Rows the destination holds as current: a loader marks a retired row with ``_sdc_deleted_at``
+    (ACTIVATE_VERSION after a full-table snapshot, or a hard-delete record it did not delete)."""
+    return [row for row in loaded if row.get("_sdc_deleted_at") is None]
+
+
+def live_rows(database: Path, schema: str, table: str) -> list[dict[str, t.Any]]:
+    return live(rows(database, schema, table))
+
+
 def tables(database: Path, schema: str) -> set[str]:
     with duckdb.connect(str(database), read_only=True) as con:
         found = con.execute(
