@@ -88,7 +88,8 @@ class RunOutcome:
 
 @dataclass
 class Pipeline:
-    """``tap`` → ``target-duckdb`` into ``workdir/warehouse.duckdb`` for the ``streams`` selected."""
+    """``tap`` → ``target`` (target-duckdb into ``workdir/warehouse.duckdb``, or target-jsonl into
+    ``workdir/jsonl``) for the ``streams`` selected."""
 
     api: str
     tap: str
@@ -103,6 +104,10 @@ class Pipeline:
     def warehouse(self) -> Path:
         return self.workdir / "warehouse.duckdb"
 
+    @property
+    def jsonl_dir(self) -> Path:
+        return self.workdir / "jsonl"
+
     def _files(self) -> tuple[Path, Path, Path]:
         self.workdir.mkdir(parents=True, exist_ok=True)
         tap_config = {k: v for k, v in _sandbox_config("extractors", self.tap).items() if "${" not in str(v)}
@@ -114,8 +119,12 @@ class Pipeline:
                 if item.get("breadcrumb") == []:
                     item["metadata"]["selected"] = wanted
         target_config = {k: v for k, v in _sandbox_config("loaders", self.target).items() if "${" not in str(v)}
-        target_config["filepath"] = str(self.warehouse)
-        target_config["default_target_schema"] = self.tap.replace("-", "_")
+        if self.target == "target-jsonl":
+            target_config["destination_path"] = str(self.jsonl_dir)
+            self.jsonl_dir.mkdir(parents=True, exist_ok=True)
+        else:
+            target_config["filepath"] = str(self.warehouse)
+            target_config["default_target_schema"] = self.tap.replace("-", "_")
         paths = (self.workdir / "tap.json", self.workdir / "catalog.json", self.workdir / "target.json")
         for path, content in zip(paths, (tap_config, catalog, target_config)):
             path.write_text(json.dumps(content))
