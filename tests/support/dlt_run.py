@@ -37,6 +37,31 @@ _DLT_ENV = {
 }
 
 
+_LOOPBACK = {"127.0.0.1", "localhost", "::1", None}
+
+
+@contextmanager
+def _loopback_only() -> t.Iterator[list[str]]:
+    """Record every host name dlt resolves that is not the loopback (telemetry would be one)."""
+    import socket
+
+    elsewhere: list[str] = []
+    original = socket.getaddrinfo
+
+    def guarded(host: t.Any, *args: t.Any, **kwargs: t.Any) -> t.Any:
+        name = host.decode() if isinstance(host, bytes) else host
+        if name not in _LOOPBACK:
+            elsewhere.append(str(name))
+            raise OSError(f"offline test: dlt tried to reach {name}")
+        return original(host, *args, **kwargs)
+
+    socket.getaddrinfo = guarded  # type: ignore[assignment]
+    try:
+        yield elsewhere
+    finally:
+        socket.getaddrinfo = original  # type: ignore[assignment]
+
+
 @contextmanager
 def _dlt_environment(workdir: Path) -> t.Iterator[None]:
     env = {**_DLT_ENV, "DLT_DATA_DIR": str(workdir / "dlt-data"), "DLT_PROJECT_DIR": str(workdir / "dlt-project")}
@@ -65,7 +90,7 @@ def run_dlt(config: dict[str, t.Any] | t.Callable[[], t.Any], workdir: Path, *, 
     ``config`` may also be a callable returning any dlt source or resource (tests of this module).
     """
     workdir.mkdir(parents=True, exist_ok=True)
-    with _dlt_environment(workdir):
+    with _dlt_environment(workdir), _loopback_only() as elsewhere:
         import dlt
         from dlt.sources.rest_api import rest_api_source
 
@@ -85,7 +110,8 @@ def run_dlt(config: dict[str, t.Any] | t.Callable[[], t.Any], workdir: Path, *, 
             if parent and not name.startswith("_dlt"):
                 children[name] = (parent, name[len(parent) + 2 :])
         state = dict(pipeline.state)
-        return DltRun(database, children, state)
+    assert not elsewhere, f"dlt tried to reach hosts other than 127.0.0.1: {sorted(set(elsewhere))}"
+    return DltRun(database, children, state)
 
 
 def incremental_state(run: DltRun, resource: str) -> dict[str, t.Any]:
