@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import sys
-
-import requests
-from scheduling_taps_common import MAX_RETRIES, SchedulingTap, settings
+from scheduling_taps_common import SchedulingTap, settings
 from singer_sdk import typing as th
-from singer_sdk.exceptions import RetriableAPIError
 
 from tap_oncehub import streams
 from tap_oncehub.client import OnceHubStream
@@ -49,23 +45,6 @@ class TapOnceHub(SchedulingTap):
             streams.TeamsStream(self),
             streams.ContactsStream(self),
         ]
-
-    def sync_all(self) -> None:
-        # SchedulingTap turns fatal API errors into one line and exit 1; a retryable error that
-        # outlived its retries (or an unreachable host) would otherwise end in a traceback.
-        # State of the unfinished stream is not advanced, so the next run repeats it.
-        try:
-            super().sync_all()
-        except RetriableAPIError as exc:
-            self.logger.error("%s failed: gave up after %d retries: %s", self.name, MAX_RETRIES, exc)  # noqa: TRY400
-            sys.exit(1)
-        except requests.exceptions.RequestException as exc:
-            self.logger.error(  # noqa: TRY400
-                "%s failed: could not reach OnceHub (%s). Check the `api_url` setting and the network.",
-                self.name,
-                type(exc).__name__,
-            )
-            sys.exit(1)
 
 
 if __name__ == "__main__":
