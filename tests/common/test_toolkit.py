@@ -74,6 +74,16 @@ def test_pacer_keeps_every_window_under_its_limit():
     assert sent[-1] <= 120 + 5 + 0.5
 
 
+def test_pacer_margin_widens_every_window():
+    clock = FakeClock()
+    pacer = RequestPacer([(5, 1.0)], margin=0.25, clock=clock, sleep=clock.sleep)
+    sent = []
+    for _ in range(11):
+        pacer.wait()
+        sent.append(clock.now)
+    assert sent[5] - sent[0] == 1.25 and sent[10] - sent[5] == 1.25
+
+
 def test_pacer_without_limits_never_waits():
     clock = FakeClock()
     pacer = RequestPacer.from_rates(None, 0)

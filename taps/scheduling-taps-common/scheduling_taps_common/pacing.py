@@ -23,10 +23,14 @@ class RequestPacer:
         self,
         limits: Iterable[tuple[int, float]],
         *,
+        margin: float = 0.0,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self.limits = sorted((int(n), float(w)) for n, w in limits if n and n > 0)
+        """``limits``: (requests, seconds) windows. ``margin``: seconds added to every window,
+        because the server starts counting when a request *arrives*, and uneven latency can make
+        a request sent exactly one window later arrive inside it."""
+        self.limits = sorted((int(n), float(w) + margin) for n, w in limits if n and n > 0)
         self._clock = clock
         self._sleep = sleep
         self._lock = threading.Lock()

@@ -72,7 +72,8 @@ class TapLuma(SchedulingTap):
             ("max_requests_per_five_minutes", 300.0),
         )
         return RequestPacer(
-            (self.config.get(setting) or 0, seconds + PACING_MARGIN_SECONDS) for setting, seconds in windows
+            ((self.config.get(setting) or 0, seconds) for setting, seconds in windows),
+            margin=PACING_MARGIN_SECONDS,
         )
 
 
