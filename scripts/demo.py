@@ -2,7 +2,8 @@
 
 Starts the local API sandbox, runs every tap present into DuckDB (output/warehouse.duckdb) with
 `meltano --environment=sandbox run`, prints a row count per table, and stops the sandbox. Run it
-again and the second run is incremental: Meltano keeps the sandbox environment's state.
+again and the second run is incremental: Meltano keeps the sandbox environment's state. When the
+warehouse file is missing (first run, or deleted to start over) the run is a full refresh.
 """
 
 from __future__ import annotations
@@ -71,6 +72,9 @@ def main() -> int:
         blocks = [block for tap in taps for block in (tap, "target-duckdb")]
         env = {**os.environ, **urls}
         command = [str(BIN / "meltano"), "--environment=sandbox", "run", *blocks]
+        if not WAREHOUSE.exists():
+            # Saved bookmarks describe data this warehouse no longer holds: start over.
+            command.insert(3, "--full-refresh")
         print("$ " + " ".join(command[1:]), flush=True)
         result = subprocess.run(command, cwd=ROOT, env=env, check=False)
         if result.returncode != 0:
