@@ -85,6 +85,5 @@ def test_pacer_margin_widens_every_window():
 
 
 def test_pacer_without_limits_never_waits():
-    clock = FakeClock()
     pacer = RequestPacer.from_rates(None, 0)
     assert all(pacer.wait() == 0 for _ in range(1000))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import typing as t
 
-from api_sandbox.datagen import FIRST_NAMES, LAST_NAMES, Faker, today_utc, utc_now
+from api_sandbox.datagen import Faker, today_utc, utc_now
 
 #: Float's timestamp format (UTC, no zone) and date format.
 TIMESTAMP = "%Y-%m-%d %H:%M:%S"
