@@ -141,3 +141,17 @@ def test_mutate_edits_adds_and_deletes_and_bumps_modified(start_fake):
     changed = {p["people_id"]: p["modified"] for p in fake.data.people if p["people_id"] in touched["people.updated"]}
     assert all(changed[i] > before[i] for i in changed)
     assert not {t["task_id"] for t in fake.data.tasks} & set(touched["tasks.deleted"])
+
+
+
+def test_repeated_mutations_with_the_same_seed_never_reuse_an_id():
+    from api_sandbox.float.data import FloatData
+
+    data = FloatData(seed=7, scale=0.05)
+    before = {r["logged_time_id"] for r in data.resources()["logged_time"]}
+    data.mutate(seed=1, changes=3)
+    data.mutate(seed=1, changes=3)
+    for stream, key in [("logged_time", "logged_time_id"), ("tasks", "task_id"), ("time_off", "timeoff_id")]:
+        ids = [r[key] for r in data.resources()[stream]]
+        assert len(ids) == len(set(ids)), stream
+    assert {r["logged_time_id"] for r in data.resources()["logged_time"]} - before, "mutations added entries"

@@ -495,7 +495,8 @@ class FloatData:
         simply stop returning the record.
         """
         rng = Faker(seed).rng
-        self.fake = Faker(seed + 1000)  # new records differ from the initial ones
+        # New records come from the dataset's own generator, which goes on from where the last
+        # call left it: re-seeding it here would hand out the same "new" ids on every call.
         touched: dict[str, list[t.Any]] = {}
 
         def note(key: str, value: t.Any) -> None:
