@@ -124,8 +124,7 @@ def run_sequence(case: str, steps: list[tuple[t.Any, ...]]) -> None:
             if current[0] == "mutate":
                 checker.remember()
                 with fake.lock:
-                    # A distinct seed per step: FakeFloat's mutate re-seeds its generator, so the
-                    # same seed twice makes logged-time ids collide (see the report).
+                    # A distinct seed per step, so every step picks different records to change.
                     fake.data.mutate(seed=current[1] * 100 + number, changes=changes)
                 checker.remember()
             elif current[0] == "run":
