@@ -84,7 +84,7 @@ class FloatStream(SchedulingAPIStream[int]):
 
     @property
     def authenticator(self) -> BearerTokenAuthenticator:
-        return BearerTokenAuthenticator(token=self.config["api_token"])
+        return BearerTokenAuthenticator(token=self.credential)
 
     #: The paginator of the current listing (the SDK makes one per read).
     paginator: FloatPaginator | None = None

@@ -28,6 +28,8 @@ class OnceHubStream(SchedulingAPIStream[t.Optional[str]]):
     primary_keys = ("id",)
     schema: t.ClassVar[StreamSchema] = StreamSchema(SCHEMAS_DIR)
     credential_setting = "api_key"
+    # Full-table lists are read whole every run: a complete listing retires vanished rows.
+    marks_complete_snapshots = True
 
     @property
     def url_base(self) -> str:
@@ -38,7 +40,7 @@ class OnceHubStream(SchedulingAPIStream[t.Optional[str]]):
 
     @property
     def authenticator(self) -> APIKeyAuthenticator:
-        return APIKeyAuthenticator(key="API-Key", value=self.config["api_key"], location="header")
+        return APIKeyAuthenticator(key="API-Key", value=self.credential, location="header")
 
     @property
     def http_headers(self) -> dict[str, str]:

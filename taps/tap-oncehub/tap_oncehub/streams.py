@@ -38,6 +38,7 @@ class BookingsStream(OnceHubStream):
     path = "/v2/bookings"
     replication_key = "last_updated_time"
     is_sorted = False
+    marks_complete_snapshots = False  # a read filtered by last_updated_time.gt is not a complete list
 
     def get_url_params(self, context: Context | None, next_page_token: str | None) -> dict[str, t.Any]:
         params = super().get_url_params(context, next_page_token)
