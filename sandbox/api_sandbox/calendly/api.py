@@ -139,10 +139,8 @@ class FakeCalendly(FakeAPI):
             active = request.arg("active")
             if active is not None:
                 items = [e for e in items if e["active"] == (active == "true")]
-            sort = request.arg("sort", "name:asc")
-            if sort not in {"name:asc", "name:desc"}:
-                raise InvalidArgument("sort", "is invalid")
-            return self._collection(request, items, lambda e: [e["name"] or "", e["uri"]], descending=sort == "name:desc")
+            descending = _descending(request, "name")
+            return self._collection(request, items, lambda e: [e["name"] or "", e["uri"]], descending=descending)
         except InvalidArgument as error:
             return self._invalid(error)
 
@@ -205,12 +203,8 @@ class FakeCalendly(FakeAPI):
             email = request.arg("invitee_email")
             if email:
                 items = [e for e in items if any(i["email"] == email for i in self.data.invitees[uuid_of(e["uri"])])]
-            sort = request.arg("sort", "start_time:asc")
-            if sort not in {"start_time:asc", "start_time:desc"}:
-                raise InvalidArgument("sort", "must be start_time:asc or start_time:desc")
-            return self._collection(
-                request, items, lambda e: [e["start_time"], e["uri"]], descending=sort.endswith(":desc")
-            )
+            descending = _descending(request, "start_time")
+            return self._collection(request, items, lambda e: [e["start_time"], e["uri"]], descending=descending)
         except InvalidArgument as error:
             return self._invalid(error)
 
@@ -235,14 +229,18 @@ class FakeCalendly(FakeAPI):
             email = request.arg("email")
             if email:
                 items = [i for i in items if i["email"] == email]
-            sort = request.arg("sort", "created_at:asc")
-            if sort not in {"created_at:asc", "created_at:desc"}:
-                raise InvalidArgument("sort", "must be created_at:asc or created_at:desc")
-            return self._collection(
-                request, items, lambda i: [i["created_at"], i["uri"]], descending=sort.endswith(":desc")
-            )
+            descending = _descending(request, "created_at")
+            return self._collection(request, items, lambda i: [i["created_at"], i["uri"]], descending=descending)
         except InvalidArgument as error:
             return self._invalid(error)
+
+
+def _descending(request: Request, field: str) -> bool:
+    """The ``sort`` parameter, which each list accepts on one field only (ascending by default)."""
+    sort = request.arg("sort", f"{field}:asc")
+    if sort not in {f"{field}:asc", f"{field}:desc"}:
+        raise InvalidArgument("sort", f"must be {field}:asc or {field}:desc")
+    return sort == f"{field}:desc"
 
 
 def _count(request: Request) -> int:

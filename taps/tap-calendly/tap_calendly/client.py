@@ -43,10 +43,6 @@ class CalendlyStream(SchedulingAPIStream[str]):
             params["page_token"] = next_page_token
         return params
 
-    def scope_params(self) -> dict[str, str]:
-        """``organization=`` or ``user=``, as the ``scope`` setting says."""
-        return self._tap.scope_params()  # type: ignore[attr-defined]
-
     def fatal_error_hint(self, response: requests.Response) -> str:
         if response.status_code == 403 and "organization=" in (response.request.url or ""):
             return (
@@ -55,3 +51,10 @@ class CalendlyStream(SchedulingAPIStream[str]):
                 "event types, events and invitees, or use an admin's token."
             )
         return super().fatal_error_hint(response)
+
+
+class ScopedCalendlyStream(CalendlyStream):
+    """An endpoint that needs ``organization=`` or ``user=``, as the ``scope`` setting says."""
+
+    def get_url_params(self, context: Context | None, next_page_token: str | None) -> dict[str, t.Any]:
+        return {**super().get_url_params(context, next_page_token), **self._tap.scope_params()}  # type: ignore[attr-defined]

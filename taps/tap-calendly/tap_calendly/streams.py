@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import typing as t
 
-from tap_calendly.client import CalendlyStream
+from tap_calendly.client import CalendlyStream, ScopedCalendlyStream
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterable
@@ -35,13 +35,10 @@ class ApiUserStream(CalendlyStream):
         yield self._tap.current_user  # type: ignore[attr-defined]
 
 
-class EventTypesStream(CalendlyStream):
+class EventTypesStream(ScopedCalendlyStream):
     name = "event_types"
     path = "/event_types"
     marks_complete_snapshots = True  # full list every run: vanished rows can be retired
-
-    def get_url_params(self, context: Context | None, next_page_token: str | None) -> dict[str, t.Any]:
-        return {**super().get_url_params(context, next_page_token), **self.scope_params()}
 
 
 class GroupsStream(CalendlyStream):
@@ -55,16 +52,13 @@ class GroupsStream(CalendlyStream):
         return {**super().get_url_params(context, next_page_token), "organization": organization}
 
 
-class OrganizationMembershipsStream(CalendlyStream):
+class OrganizationMembershipsStream(ScopedCalendlyStream):
     name = "organization_memberships"
     path = "/organization_memberships"
     marks_complete_snapshots = True  # full list every run: vanished rows can be retired
 
-    def get_url_params(self, context: Context | None, next_page_token: str | None) -> dict[str, t.Any]:
-        return {**super().get_url_params(context, next_page_token), **self.scope_params()}
 
-
-class ScheduledEventsStream(CalendlyStream):
+class ScheduledEventsStream(ScopedCalendlyStream):
     """Scheduled events, incremental on ``updated_at`` through a start-time window.
 
     Calendly filters events only by start time. Each run asks for every event starting at or
@@ -80,7 +74,7 @@ class ScheduledEventsStream(CalendlyStream):
     is_sorted = False  # sorted by start_time, so the bookmark is only saved at the end
 
     def get_url_params(self, context: Context | None, next_page_token: str | None) -> dict[str, t.Any]:
-        params = {**super().get_url_params(context, next_page_token), **self.scope_params()}
+        params = super().get_url_params(context, next_page_token)
         params["sort"] = "start_time:asc"
         window_start = self.window_start(context)
         if window_start is not None:
