@@ -107,12 +107,11 @@ def test_later_runs_start_the_window_at_the_bookmark_minus_the_lookback(start_fa
     )
 
 
-@pytest.mark.parametrize("setting", ["scope"])
-def test_invalid_settings_are_rejected_with_the_setting_named(start_fake, tmp_path, setting):
+def test_an_invalid_scope_is_rejected_with_the_setting_named(start_fake, tmp_path):
     fake = start_fake("calendly", seed=3, scale=0.05)
     run = run_tap("tap-calendly", config(fake, scope="everything"), tmp_path)
     assert run.returncode != 0
-    assert setting in run.stderr
+    assert "scope" in run.stderr and "everything" in run.stderr
     assert not fake.requests
 
 

@@ -6,6 +6,7 @@ through the ``SANDBOX_<API>_URL`` variables the sandbox environment in meltano.y
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import typing as t
@@ -76,8 +77,7 @@ class SandboxMeltano:
         return self.meltano("run", *blocks, timeout=timeout)
 
     def state(self, tap: str, target: str = "target-duckdb") -> dict[str, t.Any]:
-        import json
-
+        """The state Meltano saved for ``tap`` → ``target`` (the JSON line of `meltano state get`)."""
         result = self.meltano("state", "get", f"sandbox:{tap}-to-{target}").check()
-        text = result.output[result.output.index("{") :]
-        return json.loads(text.splitlines()[0] if text.count("\n") else text)
+        line = next(line for line in result.output.splitlines() if line.startswith("{"))
+        return json.loads(line)
