@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-import pytest
 from api_sandbox.calendly import MEMBER_KEY
 from api_sandbox.calendly.data import uuid_of
 from support.singer import run_tap
