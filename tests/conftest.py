@@ -6,6 +6,7 @@ import typing as t
 
 import pytest
 from api_sandbox import registry
+from scheduling_taps_common import SchedulingAPIStream
 from support.meltano import SandboxMeltano
 from support.paths import ROOT
 
@@ -42,3 +43,18 @@ def meltano_plugins() -> None:
     """End-to-end tests need `meltano install` to have run (``make test`` does it)."""
     if not (ROOT / ".meltano").is_dir():
         pytest.fail("Meltano plugins are not installed: run `make install` (or `make test`).")
+
+
+@pytest.fixture
+def no_waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Retry waits are instant for taps run in this process; the list fills with the wait each
+    retry asked for (Retry-After or backoff), so tests check the policy without sleeping."""
+    asked: list[float] = []
+
+    def instant(stream: SchedulingAPIStream, wait: float) -> float:
+        asked.append(wait)
+        return 0.0
+
+    # backoff_jitter turns the policy's wait into the one slept; the taps keep it exact.
+    monkeypatch.setattr(SchedulingAPIStream, "backoff_jitter", instant)
+    return asked

@@ -8,9 +8,11 @@ with the vendor's documented envelopes and error bodies. A fake runs in a daemon
 from __future__ import annotations
 
 import collections
+import copy
 import json
 import re
 import socket
+import struct
 import threading
 import time
 import typing as t
@@ -49,6 +51,12 @@ class Response:
     body: t.Any = None
     headers: dict[str, str] = field(default_factory=dict)
     content_type: str = "application/json"
+    #: Seconds to wait before answering (a stalled server).
+    delay: float = 0.0
+    #: How the connection misbehaves instead of answering cleanly: ``"reset"`` closes it with no
+    #: answer at all; ``"cut"`` sends the headers (full ``Content-Length``) and half the body,
+    #: then closes it (a transfer broken mid-body).
+    transport_failure: t.Literal["reset", "cut"] | None = None
 
     def encoded(self) -> bytes:
         if self.body is None:
@@ -73,16 +81,18 @@ class RecordedRequest:
         return values[0] if values else None
 
 
+#: ``answer(api, request)``: what a fault answers instead of the API.
+FaultAnswer = t.Callable[["FakeAPI", Request], Response]
+
+
 @dataclass
 class Fault:
-    """Answer ``times`` matching requests with ``status``, after letting ``after`` through."""
+    """Answer ``times`` requests matching ``path`` with ``answer``, after letting ``after`` through."""
 
-    status: int
+    answer: FaultAnswer
     path: re.Pattern[str] | None
     times: int
     after: int
-    headers: dict[str, str]
-    body: t.Any
     seen: int = 0
     fired: int = 0
 
@@ -183,6 +193,15 @@ class FakeAPI:
 
     # -- test controls -----------------------------------------------------------------------
 
+    def inject(self, answer: FaultAnswer, *, path: str | None = None, times: int = 1, after: int = 0) -> Fault:
+        """Answer ``times`` requests whose path matches ``path`` (regex) with ``answer(api, request)``,
+        after letting the first ``after`` matching requests through. The general form of the
+        helpers below; ``answer`` may call :meth:`answer_normally` and change what it returns."""
+        fault = Fault(answer=answer, path=re.compile(path) if path else None, times=times, after=after)
+        with self.lock:
+            self.faults.append(fault)
+        return fault
+
     def inject_fault(
         self,
         status: int,
@@ -193,18 +212,59 @@ class FakeAPI:
         headers: dict[str, str] | None = None,
         body: t.Any = None,
     ) -> Fault:
-        """Answer the next ``times`` requests whose path matches ``path`` (regex) with ``status``."""
-        fault = Fault(
-            status=status,
-            path=re.compile(path) if path else None,
-            times=times,
-            after=after,
-            headers=dict(headers or {}),
-            body=body if body is not None else self.error_body(status, _REASONS.get(status, "Error")),
-        )
-        with self.lock:
-            self.faults.append(fault)
-        return fault
+        """Answer the next ``times`` requests whose path matches ``path`` (regex) with ``status``
+        and ``body`` (default: the vendor's error body for that status)."""
+        if body is None:
+            body = self.error_body(status, _REASONS.get(status, "Error"))
+        response = json_response(body, status, headers)
+        return self.inject(lambda api, request: copy.deepcopy(response), path=path, times=times, after=after)
+
+    def reset_connection(self, *, path: str | None = None, times: int = 1, after: int = 0) -> Fault:
+        """Close the connection without answering (the client sees a connection reset)."""
+        return self.inject(lambda api, request: Response(transport_failure="reset"), path=path, times=times, after=after)
+
+    def cut_transfer(self, *, path: str | None = None, times: int = 1, after: int = 0) -> Fault:
+        """Send the real answer's headers and half its body, then close the connection."""
+
+        def cut(api: FakeAPI, request: Request) -> Response:
+            response = api.answer_normally(request)
+            response.transport_failure = "cut"
+            return response
+
+        return self.inject(cut, path=path, times=times, after=after)
+
+    def truncate_body(self, *, path: str | None = None, times: int = 1, after: int = 0) -> Fault:
+        """Answer with the first half of the real body, sent whole (``Content-Length`` matches):
+        a server or proxy that cut the document itself."""
+
+        def truncated(api: FakeAPI, request: Request) -> Response:
+            response = api.answer_normally(request)
+            payload = response.encoded()
+            response.body = payload[: len(payload) // 2]
+            return response
+
+        return self.inject(truncated, path=path, times=times, after=after)
+
+    def stall(self, seconds: float, *, path: str | None = None, times: int = 1, after: int = 0) -> Fault:
+        """Answer normally, but only after ``seconds`` (longer than a client's timeout: a stall)."""
+
+        def stalled(api: FakeAPI, request: Request) -> Response:
+            response = api.answer_normally(request)
+            response.delay = seconds
+            return response
+
+        return self.inject(stalled, path=path, times=times, after=after)
+
+    def replay_first_page(self, *, path: str, times: int = 1, after: int = 1) -> Fault:
+        """Answer with the page the first request to ``path`` got (same body and headers): a
+        server that hands out the same page again instead of the one asked for."""
+
+        def replay(api: FakeAPI, request: Request) -> Response:
+            regex = re.compile(path)
+            first = next(r for r in api.requests if regex.search(r.path) and r.status == 200)
+            return api.answer_normally(Request(first.method, first.path, first.query, dict(request.headers)))
+
+        return self.inject(replay, path=path, times=times, after=after)
 
     def clear_faults(self) -> None:
         with self.lock:
@@ -255,7 +315,11 @@ class FakeAPI:
     def _answer(self, request: Request) -> Response:
         for fault in self.faults:
             if fault.take(request):
-                return json_response(fault.body, fault.status, fault.headers)
+                return fault.answer(self, request)
+        return self.answer_normally(request)
+
+    def answer_normally(self, request: Request) -> Response:
+        """The API's own answer: rate limits, authentication, then the route."""
         if self.enforce_rate_limits and self.rate_limits:
             retry_after = self._rate_limit_wait()
             if retry_after is not None:
@@ -318,6 +382,13 @@ def _make_handler(api: FakeAPI) -> type[BaseHTTPRequestHandler]:
             )
             response = api.dispatch(request)
             payload = response.encoded()
+            if response.delay:
+                time.sleep(response.delay)
+            if response.transport_failure == "reset":
+                self.close_connection = True
+                # SO_LINGER 0: close with a TCP RST, as a crashed proxy would.
+                self.request.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                return
             self.send_response(response.status)
             if response.status != 204:
                 self.send_header("Content-Type", response.content_type)
@@ -325,8 +396,19 @@ def _make_handler(api: FakeAPI) -> type[BaseHTTPRequestHandler]:
             for name, value in response.headers.items():
                 self.send_header(name, value)
             self.end_headers()
+            if response.transport_failure == "cut":
+                self.wfile.write(payload[: len(payload) // 2])
+                self.close_connection = True
+                return
             if response.status != 204:
                 self.wfile.write(payload)
+
+        def handle_one_request(self) -> None:
+            try:
+                super().handle_one_request()
+            except (BrokenPipeError, ConnectionResetError):
+                # The client gave up first (its timeout during a stall): nothing to answer.
+                self.close_connection = True
 
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
 

@@ -1,49 +1,23 @@
-"""Rate limits and server errors mid-sync lose nothing; bad credentials fail clearly and quietly.
-
-The wrong-token test runs the console script, so it sees exactly what a user would see.
-"""
+"""Float's own rate limit, and lists that change while they are read; the faults every tap
+shares are in tests/common/test_fault_matrix.py."""
 
 from __future__ import annotations
 
-import math
-
 from api_sandbox.float import FakeFloat
-from support.singer import run_tap
+from support.singer import sandbox_config
 
 UNPACED = {"max_requests_per_second": 0, "max_requests_per_minute": 0}
 
 
 def config(fake, **overrides):
-    return {"api_url": fake.url, "api_token": fake.valid_key, **overrides}
-
-
-def test_429_and_503_mid_sync_are_retried_and_nothing_is_lost(start_fake, sync_tap):
-    fake = start_fake("float", seed=5, scale=0.3, enforce_rate_limits=False)
-    assert math.ceil(len(fake.data.tasks) / 200) >= 3 and math.ceil(len(fake.data.logged_time) / 200) >= 3
-    # The second page of tasks is rate limited once; the second page of logged time fails once.
-    fake.inject_fault(429, path="^/v3/tasks$", after=1, headers={"Retry-After": "1"})
-    fake.inject_fault(503, path="^/v3/logged-time$", after=1)
-
-    run = sync_tap(config(fake, **UNPACED))
-
-    assert run.exit_code == 0, run.log
-    assert all(f.fired == f.times for f in fake.faults)
-    assert {r["task_id"] for r in run.records["tasks"]} == {t["task_id"] for t in fake.data.tasks}
-    assert len(run.records["tasks"]) == len(fake.data.tasks)
-    assert {r["logged_time_id"] for r in run.records["logged_time"]} == {e["logged_time_id"] for e in fake.data.logged_time}
-    # Each failed page was asked again, and only that page: no page skipped or read twice.
-    tasks = [(r.arg("page"), r.status) for r in fake.requests_to("^/v3/tasks$")]
-    assert tasks == [("1", 200), ("2", 429), ("2", 200), ("3", 200)]
-    logged = [(r.arg("page"), r.status) for r in fake.requests_to("^/v3/logged-time$")]
-    assert logged == [("1", 200), ("2", 503), ("2", 200), ("3", 200)]
-    assert "Backing off" in run.log
+    return sandbox_config("tap-float", fake, **UNPACED, **overrides)
 
 
 def test_without_pacing_floats_own_429s_are_waited_out_and_nothing_is_lost(start_fake, sync_tap):
     # Pacing off: the fake enforces Float's 10 requests per second and answers 429 + Retry-After.
     fake = start_fake("float", seed=5, scale=0.3)
-    run = sync_tap(config(fake, **UNPACED))
-    assert run.exit_code == 0, run.log
+    run = sync_tap(config(fake))
+    assert run.returncode == 0, run.stderr
     assert any(r.status == 429 for r in fake.requests), "the burst limit was never reached"
     for stream, records, key in [
         ("people", fake.data.people, "people_id"),
@@ -54,57 +28,26 @@ def test_without_pacing_floats_own_429s_are_waited_out_and_nothing_is_lost(start
         assert sorted(r[key] for r in run.records[stream]) == sorted(r[key] for r in records), stream
 
 
-def test_persistent_5xx_gives_up_after_three_retries_with_a_clear_error(start_fake, sync_tap):
-    fake = start_fake("float", seed=5, scale=0.05, enforce_rate_limits=False)
-    fake.inject_fault(500, path="^/v3/departments$", times=10, headers={"Retry-After": "0"})
-    run = sync_tap(config(fake, **UNPACED))
-    assert run.exit_code != 0
-    assert len(fake.requests_to("^/v3/departments$")) == 4  # 1 try + 3 retries
-    assert "tap-float failed: gave up after 3 retries: HTTP 500 Internal Server Error for GET /v3/departments" in run.log
-    assert "UNHANDLED" not in run.log  # a clear line, not a traceback
-    # The listing never completed: no ACTIVATE_VERSION, so the loader retires nothing.
-    assert "departments" not in {m["stream"] for m in run.messages if m["type"] == "ACTIVATE_VERSION"}
-
-
-def test_wrong_token_fails_with_a_clear_message_and_never_prints_the_token(start_fake, tmp_path):
-    fake = start_fake("float", seed=5, scale=0.05)
-    secret = "flt-wrong-0123456789-SECRET"
-    run = run_tap("tap-float", config(fake, api_token=secret), tmp_path)
-    assert run.returncode != 0
-    assert "HTTP 401" in run.stderr and "`api_token`" in run.stderr
-    assert "Your request was made with invalid credentials" in run.stderr  # Float's own words
-    assert "Traceback" not in run.stderr
-    assert secret not in run.stderr
-    assert not run.records
-    assert len(fake.requests) == 1  # 401 is not retried, and the run stops
-
-
-def test_a_non_json_answer_is_reported_as_a_malformed_response(start_fake, sync_tap):
-    fake = start_fake("float", seed=5, scale=0.05, enforce_rate_limits=False)
-    fake.inject_fault(200, path="^/v3/milestones$", body="<html>maintenance</html>")
-    run = sync_tap(config(fake, **UNPACED))
-    assert run.exit_code != 0
-    assert "Malformed response" in run.log and "expected JSON" in run.log
-
-
-def test_an_empty_200_is_an_error_not_an_empty_list(start_fake, sync_tap):
-    # Only Float's 204 means "nothing to list"; an empty 200 (a proxy's mistake) must not pass
-    # as a complete, empty listing, or the loader would retire every row of the table.
-    fake = start_fake("float", seed=5, scale=0.05, enforce_rate_limits=False)
-    fake.inject_fault(200, path="^/v3/clients$", body=b"")
-    run = sync_tap(config(fake, **UNPACED))
-    assert run.exit_code != 0
-    assert "Malformed response for GET /v3/clients" in run.log
-    assert "clients" not in {m["stream"] for m in run.messages if m["type"] == "ACTIVATE_VERSION"}
-
-
 class ShrinkingFloat(FakeFloat):
-    """Float where a client is deleted right after the first page of clients is served."""
+    """Float where clients are deleted right after each first page of clients is served, and
+    logged time once, after the first page of the first read (``clamp_logged_time``: a whole
+    page of it after the second page, so the server clamps the request for the third)."""
+
+    clamp_logged_time = False
+    logged_time_shrunk = False
 
     def clients(self, request):
         answer = super().clients(request)
         if request.arg("page") == "1":
             self.data.clients.pop(0)
+        return answer
+
+    def logged_time(self, request):
+        answer = super().logged_time(request)
+        if request.arg("page") == ("2" if self.clamp_logged_time else "1") and not self.logged_time_shrunk:
+            # Clamped: a page's worth deleted after page 2, so page 3 no longer exists.
+            del self.data.logged_time[: 200 if self.clamp_logged_time else 1]
+            self.logged_time_shrunk = True
         return answer
 
 
@@ -114,11 +57,36 @@ def test_a_list_that_shrinks_mid_read_is_not_marked_complete(sync_tap):
     fake = ShrinkingFloat(seed=5, scale=0.5, enforce_rate_limits=False).start()
     try:
         assert len(fake.data.clients) > 200
-        run = sync_tap(config(fake, **UNPACED))
+        run = sync_tap(config(fake))
     finally:
         fake.stop()
-    assert run.exit_code == 0, run.log
-    assert "The 'clients' list changed while it was read" in run.log
+    assert run.returncode == 0, run.stderr
+    assert "The 'clients' list changed while it was read" in run.stderr
     markers = {m["stream"] for m in run.messages if m["type"] == "ACTIVATE_VERSION"}
     assert "clients" not in markers
     assert "departments" in markers  # the other listings are complete as usual
+
+
+def test_an_incremental_list_that_shrinks_mid_read_keeps_the_previous_bookmark(sync_tap):
+    # A logged-time entry that slid onto the page already read was missed, and its `modified`
+    # may be old: the bookmark must stay where the run started, so the next run reads it.
+    previous = {"bookmarks": {"logged_time": {"replication_key": "modified", "replication_key_value": "2020-01-01 00:00:00"}}}
+    for clamp in (False, True):  # one row gone; a whole page gone (the server clamps page 2 to page 1)
+        fake = ShrinkingFloat(seed=5, scale=0.25, enforce_rate_limits=False)
+        fake.clamp_logged_time = clamp
+        fake.start()
+        try:
+            assert 400 < len(fake.data.logged_time) <= 600, "three pages, the last one removable"
+            run = sync_tap(config(fake), state=previous)
+            after = sync_tap(config(fake), state=run.state)
+        finally:
+            fake.stop()
+        assert run.returncode == 0, run.stderr
+        # The first run asked for three pages (clamped: the third was answered with the second).
+        assert [r.arg("page") for r in fake.requests_to("/logged-time$")][:4] == ["1", "2", "3", "1"]
+        assert "The 'logged_time' list shrank while it was read: keeping the previous bookmark" in run.stderr
+        assert run.state["bookmarks"]["logged_time"]["replication_key_value"] == "2020-01-01 00:00:00"
+        # The next run, on a list that no longer changes, reads everything and moves on.
+        read = {r["logged_time_id"] for r in run.records["logged_time"] + after.records["logged_time"]}
+        assert read >= {e["logged_time_id"] for e in fake.data.logged_time}
+        assert after.state["bookmarks"]["logged_time"]["replication_key_value"] > "2020-01-01 00:00:00"

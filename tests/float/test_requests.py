@@ -62,7 +62,7 @@ def test_a_full_sync_reads_every_page_at_200_once_and_stays_inside_the_rate_limi
     fake = start_fake("float", seed=3)
     used = config(fake)
     run = sync_tap(used)
-    assert run.exit_code == 0, run.log
+    assert run.returncode == 0, run.stderr
 
     assert {r.status for r in fake.requests} == {200}
     assert {r.arg("per-page") for r in fake.requests} == {"200"}
@@ -84,7 +84,7 @@ def test_full_table_lists_are_marked_complete_only_after_their_last_record(start
     fake = start_fake("float", seed=3, scale=0.05)
     fake.data.status.clear()  # an empty list (204) is complete too: every status row is gone
     run = sync_tap(config(fake, **UNPACED))
-    assert run.exit_code == 0, run.log
+    assert run.returncode == 0, run.stderr
 
     markers = {m["stream"]: i for i, m in enumerate(run.messages) if m["type"] == "ACTIVATE_VERSION"}
     assert set(markers) == set(STREAMS) - INCREMENTAL
@@ -97,7 +97,7 @@ def test_full_table_lists_are_marked_complete_only_after_their_last_record(start
 def test_first_run_filters_incremental_streams_by_start_date_in_floats_format(start_fake, sync_tap):
     fake = start_fake("float", seed=3, scale=0.1)
     run = sync_tap(config(fake, start_date="2026-03-01T10:00:00+02:00", **UNPACED))
-    assert run.exit_code == 0, run.log
+    assert run.returncode == 0, run.stderr
 
     for stream, (path, key) in STREAMS.items():
         sent = {c.arg("modified_since") for c in calls_to(fake, path)}
@@ -114,7 +114,7 @@ def test_later_runs_start_at_the_bookmark_and_save_the_newest_modified(start_fak
     bookmark = "2026-06-01 00:00:00"
     state = {"bookmarks": {s: {"replication_key": "modified", "replication_key_value": bookmark} for s in INCREMENTAL}}
     run = sync_tap(config(fake, start_date="2020-01-01T00:00:00Z", **UNPACED), state=state)
-    assert run.exit_code == 0, run.log
+    assert run.returncode == 0, run.stderr
 
     for stream in INCREMENTAL:
         path, _ = STREAMS[stream]
@@ -138,7 +138,7 @@ def test_the_bookmark_never_passes_the_start_of_the_sync(start_fake, sync_tap):
     fake.data.people[0]["modified"] = "2099-01-01 00:00:00"
     before = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
     run = sync_tap(config(fake, **UNPACED))
-    assert run.exit_code == 0, run.log
+    assert run.returncode == 0, run.stderr
     saved = run.state["bookmarks"]["people"]["replication_key_value"]
     assert saved <= before
     assert dt.datetime.strptime(saved, "%Y-%m-%d %H:%M:%S")  # still Float's format
@@ -147,7 +147,7 @@ def test_the_bookmark_never_passes_the_start_of_the_sync(start_fake, sync_tap):
 def test_projects_and_phases_ask_for_their_task_labels_and_team(start_fake, sync_tap):
     fake = start_fake("float", seed=3, scale=0.05)
     run = sync_tap(config(fake, **UNPACED))
-    assert run.exit_code == 0, run.log
+    assert run.returncode == 0, run.stderr
     assert {c.arg("expand") for c in calls_to(fake, "/projects")} == {"project_tasks,project_team"}
     assert {c.arg("expand") for c in calls_to(fake, "/phases")} == {"phase_tasks,phase_team"}
     projects = {p["project_id"]: p for p in fake.data.projects}
@@ -160,7 +160,7 @@ def test_projects_and_phases_ask_for_their_task_labels_and_team(start_fake, sync
 def test_public_holidays_are_read_for_whole_years_and_keyed_by_id_and_region(start_fake, sync_tap):
     fake = start_fake("float", seed=3, scale=0.05)
     run = sync_tap(config(fake, start_date="2024-05-17T00:00:00Z", **UNPACED))
-    assert run.exit_code == 0, run.log
+    assert run.returncode == 0, run.stderr
     next_year = dt.datetime.now(dt.timezone.utc).year + 1
     calls = calls_to(fake, "/public-holidays")
     assert {(c.arg("start_date"), c.arg("end_date")) for c in calls} == {("2024-01-01", f"{next_year}-12-31")}
@@ -186,7 +186,7 @@ def test_an_empty_status_list_is_a_204_and_zero_records(start_fake, sync_tap):
     fake = start_fake("float", seed=3, scale=0.05)
     fake.data.status.clear()
     run = sync_tap(config(fake, **UNPACED))
-    assert run.exit_code == 0, run.log
+    assert run.returncode == 0, run.stderr
     assert [c.status for c in calls_to(fake, "/status")] == [204]
     assert run.records["status"] == []
     assert len(run.records["people"]) == len(fake.data.people)  # the run carried on
@@ -196,10 +196,10 @@ def test_time_tracking_off_skips_logged_time_with_a_warning_and_the_run_succeeds
     fake = start_fake("float", seed=3, scale=0.05, time_tracking=False)
     state = {"bookmarks": {"logged_time": {"replication_key": "modified", "replication_key_value": "2026-01-01 00:00:00"}}}
     run = sync_tap(config(fake, **UNPACED), state=state)
-    assert run.exit_code == 0, run.log
+    assert run.returncode == 0, run.stderr
     assert [c.status for c in calls_to(fake, "/logged-time")] == [403]  # not retried
-    assert "Skipping stream 'logged_time'" in run.log
-    assert "Time Tracking is not enabled" in run.log
+    assert "Skipping stream 'logged_time'" in run.stderr
+    assert "Time Tracking is not enabled" in run.stderr
     assert run.records["logged_time"] == []
     assert len(run.records["tasks"]) == len(fake.data.tasks)
     # The bookmark is kept, so turning Time Tracking on later loses nothing.

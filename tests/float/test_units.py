@@ -7,7 +7,8 @@ import json
 
 import pytest
 import requests
-from tap_float.client import FloatPaginator, parse_timestamp, to_float_timestamp
+from scheduling_taps_common.settings import parse_datetime
+from tap_float.client import FloatPaginator, to_float_timestamp
 from tap_float.streams import public_holidays_window
 
 
@@ -108,7 +109,7 @@ def test_start_values_become_floats_utc_timestamp_format(value, expected):
 
 
 def test_float_timestamps_are_read_as_utc():
-    assert parse_timestamp("2026-03-01 08:00:00").utcoffset().total_seconds() == 0
+    assert parse_datetime("2026-03-01 08:00:00").utcoffset().total_seconds() == 0
 
 
 def test_the_public_holidays_window_is_whole_years_and_never_inverted():

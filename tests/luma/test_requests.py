@@ -127,7 +127,7 @@ def test_paginator_follows_the_cursor_while_has_more():
 
 def test_paginator_refuses_has_more_without_a_cursor():
     # Stopping would silently lose the remaining pages.
-    with pytest.raises(MalformedResponseError, match="next_cursor is missing"):
+    with pytest.raises(MalformedResponseError, match="`next_cursor` is missing"):
         LumaCursorPaginator().advance(_response(200, '{"entries": [{}], "has_more": true}'))
 
 

@@ -1,4 +1,5 @@
-"""Unit tests of the paginator: the next token is the last ID, and either end signal is believed."""
+"""Unit tests of the paginator: the next token is the last ID, either "more" signal is believed,
+and a page that cannot be continued is an error, never the end."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import json
 
 import pytest
 import requests
+from scheduling_taps_common import MalformedResponseError
+from tap_oncehub.client import PAGE_SIZE
 from tap_oncehub.pagination import LastIdPaginator
 
 NEXT_LINK = '<https://api.oncehub.com/bookings?after=BKNG-2&limit=100>; rel="next"'
@@ -26,7 +29,7 @@ def page(*ids, **extra):
 
 
 def advance(body, link=None):
-    paginator = LastIdPaginator()
+    paginator = LastIdPaginator(PAGE_SIZE)
     paginator.advance(response(body, link))
     return paginator
 
@@ -56,5 +59,19 @@ def test_more_pages_when_has_more_or_a_next_link_says_so(body, link, more):
     assert advance(body, link).finished is not more
 
 
-def test_an_empty_page_ends_paging_even_if_the_api_says_more():
-    assert advance(page(has_more=True), NEXT_LINK).finished
+def test_a_full_page_with_no_signal_at_all_is_followed():
+    # The {count, data} envelope behind a proxy that strips Link: only an empty page ends it.
+    full = {"count": PAGE_SIZE, "data": [{"id": f"B{i}"} for i in range(PAGE_SIZE)]}
+    assert not advance(full).finished
+    assert advance({"count": 0, "data": []}).finished
+
+
+def test_an_empty_page_that_says_more_follow_is_an_error_not_the_end():
+    with pytest.raises(MalformedResponseError, match="no last ID to continue after"):
+        advance(page(has_more=True), NEXT_LINK)
+
+
+def test_a_repeated_last_id_is_an_error_not_an_endless_loop():
+    paginator = advance(page("A", "B", has_more=True))
+    with pytest.raises(MalformedResponseError, match="sent before"):
+        paginator.advance(response(page("A", "B", has_more=True)))

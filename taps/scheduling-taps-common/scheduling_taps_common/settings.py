@@ -1,8 +1,21 @@
-"""Settings every tap declares the same way (the settings contract in the project README)."""
+"""Settings every tap declares the same way (the settings contract in the project README), and
+the checks that refuse a bad value before the first request."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+import typing as t
+from urllib.parse import urlparse
+
 from singer_sdk import typing as th
+
+#: Request timeout when `request_timeout` is not set: long enough for a slow page of a real
+#: API, short enough that a stalled connection is retried (and a dead one given up) in minutes.
+DEFAULT_REQUEST_TIMEOUT = 60
+
+#: What a valid `start_date` looks like, shown when one is not.
+START_DATE_EXAMPLE = "2025-01-31 or 2025-01-31T00:00:00Z"
 
 
 def api_url(default: str) -> th.Property:
@@ -22,6 +35,19 @@ def credential(name: str, description: str) -> th.Property:
 def start_date(description: str) -> th.Property:
     # The SDK reads a setting named exactly `start_date` as the first run's bookmark.
     return th.Property("start_date", th.DateTimeType, title="Start date", description=description)
+
+
+def request_timeout() -> th.Property:
+    return th.Property(
+        "request_timeout",
+        th.IntegerType(minimum=1),
+        default=DEFAULT_REQUEST_TIMEOUT,
+        title="Request timeout",
+        description=(
+            "Seconds to wait for an answer to one request. A request that times out is retried "
+            "like a 503 (3 retries), then the run stops with an error."
+        ),
+    )
 
 
 def pacing(*, per_second: int | None, per_minute: int | None, documented_limit: str) -> list[th.Property]:
@@ -48,3 +74,52 @@ def pacing(*, per_second: int | None, per_minute: int | None, documented_limit: 
             ),
         ),
     ]
+
+
+# -- validation ---------------------------------------------------------------------------------
+
+
+def parse_datetime(value: str) -> dt.datetime:
+    """An ISO-8601 date or date-time as an aware UTC datetime (UTC when no offset is given);
+    ``ValueError`` otherwise. The same parser the SDK applies to `start_date`."""
+    parsed = dt.datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.timezone.utc)
+    return parsed.astimezone(dt.timezone.utc)
+
+
+def format_problems(config: t.Mapping[str, t.Any], config_jsonschema: t.Mapping[str, t.Any]) -> list[str]:
+    """What JSON-schema validation lets through: values that are not of their declared
+    ``format`` (the SDK validates types, ranges and required settings, not formats)."""
+    problems = []
+    for name, schema in (config_jsonschema.get("properties") or {}).items():
+        value = config.get(name)
+        if value is None:
+            continue
+        if schema.get("format") == "date-time":
+            try:
+                parse_datetime(value)
+            except (TypeError, ValueError):
+                problems.append(
+                    f"`{name}`: {value!r} is not an ISO-8601 date or date-time (e.g. {START_DATE_EXAMPLE})"
+                )
+        elif schema.get("format") == "uri":
+            parts = urlparse(str(value).strip())
+            if parts.scheme not in {"http", "https"} or not parts.netloc:
+                example = schema.get("default") or "https://api.example.com"
+                problems.append(f"`{name}`: {value!r} is not an http(s) URL (e.g. {example})")
+    return problems
+
+
+_SDK_ERROR = re.compile(r"^(?P<problem>.*) in config\[(?P<path>.+)\]$", re.DOTALL)
+_REQUIRED = re.compile(r"^'(?P<name>[^']+)' is a required property$")
+
+
+def readable(sdk_error: str) -> str:
+    """An SDK config validation error with the setting named first, as our own errors are."""
+    if match := _REQUIRED.match(sdk_error):
+        return f"`{match['name']}` is required and not set"
+    if match := _SDK_ERROR.match(sdk_error):
+        setting = ".".join(part.strip("'\"") for part in match["path"].split("]["))
+        return f"`{setting}`: {match['problem']}"
+    return sdk_error

@@ -2,43 +2,67 @@
 
 from __future__ import annotations
 
-import decimal
+import datetime as dt
 import json
+import logging
 import typing as t
-from urllib.parse import urlparse
 
+import backoff
+import requests
 from singer_sdk import RESTStream
 from singer_sdk import singerlib as singer
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
-from singer_sdk.helpers.jsonpath import extract_jsonpath
 from singer_sdk.mapper import RemoveRecordTransform
+from typing_extensions import override
 
+from scheduling_taps_common import sdk_private
+from scheduling_taps_common.pages import PageShape, request_line
 from scheduling_taps_common.retry import MAX_RETRIES, RETRY_STATUSES, backoff_waits
+
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Generator, Iterable
 
-    import requests
     from singer_sdk.helpers.types import Context
 
     from scheduling_taps_common.pacing import RequestPacer
+    from scheduling_taps_common.tap import SchedulingTap
 
 _TToken = t.TypeVar("_TToken")
 
 #: Longest excerpt of an error body quoted in a message.
 _BODY_EXCERPT = 300
 
+#: What a request may fail with and still be worth repeating: the retry statuses (raised as
+#: RetriableAPIError by validate_response) and the transport failures the SDK retries too.
+RETRIED_ERRORS: tuple[type[Exception], ...] = (
+    RetriableAPIError,
+    ConnectionResetError,
+    requests.exceptions.Timeout,
+    requests.exceptions.ConnectionError,
+    requests.exceptions.ChunkedEncodingError,
+    requests.exceptions.ContentDecodingError,
+)
 
-class MalformedResponseError(FatalAPIError):
-    """The API answered 2xx with something that is not the documented JSON."""
+#: A bookmark never passes the sync's start minus this margin, so a change written while the
+#: sync runs, or stamped by a server clock slightly behind ours, is read again next run.
+CLOCK_SKEW_MARGIN = dt.timedelta(minutes=1)
+
+
+class ParentVanishedError(FatalAPIError):
+    """A child request answered 404: its parent was deleted after the parent list was read."""
 
 
 class SchedulingAPIStream(RESTStream[_TToken]):
-    """Base stream: ``api_url`` base, shared retry policy, request pacing, clear fatal errors.
+    """Base stream: ``api_url`` base, shared retry policy, request pacing, clear fatal errors,
+    and pages checked against the API's :class:`~scheduling_taps_common.pages.PageShape`.
 
-    Subclasses (one per API) set ``credential_setting`` so that a 401 names the setting to fix,
-    and may override :meth:`api_error_detail` to read the vendor's error body.
+    Subclasses (one per API) set ``page_shape`` and ``credential_setting`` (so that a 401 names
+    the setting to fix), and may override :meth:`api_error_detail` to read the vendor's error body.
     """
+
+    #: What a well-formed page of this endpoint looks like; anything else stops the run.
+    page_shape: t.ClassVar[PageShape]
 
     #: Name of the tap setting holding the credential, quoted in 401/403 messages.
     credential_setting: t.ClassVar[str] = "api_key"
@@ -47,7 +71,17 @@ class SchedulingAPIStream(RESTStream[_TToken]):
     #: ACTIVATE_VERSION so a loader can retire rows the API no longer lists (deleted records).
     marks_complete_snapshots: t.ClassVar[bool] = False
 
+    #: How the API writes the replication key's timestamps (``strftime``), for the bookmark cap;
+    #: see :meth:`get_replication_key_signpost`.
+    replication_key_format: t.ClassVar[str | None] = None
+
     @property
+    def tap(self) -> SchedulingTap:
+        """The tap running this stream."""
+        return t.cast("SchedulingTap", sdk_private.tap_of(self))
+
+    @property
+    @override
     def url_base(self) -> str:
         return str(self.config["api_url"]).rstrip("/")
 
@@ -57,18 +91,33 @@ class SchedulingAPIStream(RESTStream[_TToken]):
         make ``requests`` raise an error that quotes the header, i.e. print the key."""
         return str(self.config[self.credential_setting]).strip()
 
+    @property
+    @override
+    def timeout(self) -> int:
+        return self.tap.request_timeout
+
+    @override
+    def log(self, message: str, *args: t.Any, level: int = logging.INFO, **kwargs: t.Any) -> None:
+        if message == sdk_private.STREAM_FAILURE_LOG:
+            level = logging.DEBUG  # the tap's own one-line error follows, with the cause
+        super().log(message, *args, level=level, **kwargs)
+
     # -- retries ----------------------------------------------------------------------------
 
+    @override
     def backoff_wait_generator(self) -> Generator[float, t.Any, None]:
         return backoff_waits()
 
+    @override
     def backoff_max_tries(self) -> int:
         return MAX_RETRIES + 1
 
+    @override
     def backoff_jitter(self, value: float) -> float:
         # Waits are exact: Retry-After must be honoured as sent, and 2/4/8 s is already spread.
         return value
 
+    @override
     def request_decorator(self, func: Callable) -> Callable:
         pacer = self.request_pacer
 
@@ -76,28 +125,57 @@ class SchedulingAPIStream(RESTStream[_TToken]):
             pacer.wait()
             return func(*args, **kwargs)
 
-        # Pacing sits inside the retry loop, so retries are paced too.
-        return super().request_decorator(paced)
+        # Pacing sits inside the retry loop, so retries are paced too. The SDK's decorator would
+        # also pass its logger to `backoff`, which logs every retry and the give-up again, with
+        # the request's repr; backoff_handler logs one readable line instead.
+        return backoff.on_exception(
+            self.backoff_wait_generator,
+            RETRIED_ERRORS,
+            max_tries=self.backoff_max_tries,
+            on_backoff=self.backoff_handler,
+            jitter=self.backoff_jitter,
+            logger=None,
+        )(paced)
+
+    @override
+    def backoff_handler(self, details: t.Any) -> None:
+        error = details.get("exception")
+        prepared = next((a for a in details.get("args", ()) if isinstance(a, requests.PreparedRequest)), None)
+        method = prepared.method if prepared is not None else "GET"
+        path = requests.utils.urlparse(prepared.url).path if prepared is not None and prepared.url else self.path
+        if isinstance(error, RetriableAPIError) and error.response is not None:
+            cause = f"HTTP {error.response.status_code} {error.response.reason}"
+        else:
+            cause = type(error).__name__ if error is not None else "an error"
+        self.logger.warning(
+            "Retrying %s %s in %.1f s after %s (retry %d of %d).",
+            method,
+            path,
+            details.get("wait") or 0.0,
+            cause,
+            details.get("tries", 0),
+            MAX_RETRIES,
+        )
 
     @property
     def request_pacer(self) -> RequestPacer:
-        return self._tap.request_pacer  # type: ignore[attr-defined]
+        return self.tap.request_pacer
 
     # -- errors -----------------------------------------------------------------------------
 
+    @override
     def validate_response(self, response: requests.Response) -> None:
         status = response.status_code
         if status in RETRY_STATUSES:
             raise RetriableAPIError(self.response_error_message(response), response)
+        if status == 404 and self.parent_stream_type is not None:
+            raise ParentVanishedError(self.response_error_message(response))
         if status >= 400:
             raise FatalAPIError(self.fatal_error_message(response))
 
     def response_error_message(self, response: requests.Response) -> str:
         """One line naming the request and the API's own explanation; never headers or secrets."""
-        request = response.request
-        method = request.method if request is not None else "GET"
-        path = urlparse(response.url).path or self.path
-        message = f"HTTP {response.status_code} {response.reason} for {method} {path}"
+        message = f"HTTP {response.status_code} {response.reason} for {request_line(response)}"
         detail = self.api_error_detail(response)
         return f"{message}: {detail}" if detail else message
 
@@ -132,9 +210,50 @@ class SchedulingAPIStream(RESTStream[_TToken]):
             return text[:_BODY_EXCERPT]
         return _message_from_error_body(body)[:_BODY_EXCERPT]
 
+    # -- records ----------------------------------------------------------------------------
+
+    @override
+    def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
+        if self.parent_stream_type is not None:
+            yield from self._records_of_a_parent(context)
+        elif self.marks_complete_snapshots:
+            yield from self._snapshot_records(context)
+        else:
+            yield from super().get_records(context)
+
+    def _records_of_a_parent(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
+        # One rule for every child stream: a parent deleted between its listing and the request
+        # for its children (404) is skipped with a warning, because it has no children any more
+        # and the parent's own row is the parent listing's business. 401/403 stay fatal.
+        try:
+            yield from super().get_records(context)
+        except ParentVanishedError as error:
+            self.logger.warning("Skipping '%s' of a parent that vanished during the sync: %s", self.name, error)
+
+    @override
+    def parse_response(self, response: requests.Response) -> Iterable[dict[str, t.Any]]:
+        yield from self.page_shape.records_of(response)
+
+    # -- bookmarks --------------------------------------------------------------------------
+
+    @override
+    def get_replication_key_signpost(self, context: Context | None = None) -> t.Any:
+        """The sync's start minus :data:`CLOCK_SKEW_MARGIN`, in the API's own timestamp format.
+
+        The SDK caps a bookmark at the signpost by comparing the two as strings; its own
+        signpost (an ISO string with microseconds and ``+00:00``) compares wrongly with values
+        such as ``2026-01-02T10:00:00Z`` in the same second, so the cap is written the way the
+        API writes the key.
+        """
+        if self.replication_key_format is None:
+            return super().get_replication_key_signpost(context)
+        started = dt.datetime.fromtimestamp(self.tap.initialized_at / 1000, tz=dt.timezone.utc)
+        return (started - CLOCK_SKEW_MARGIN).strftime(self.replication_key_format)
+
     # -- full-table snapshots ---------------------------------------------------------------
 
     @property
+    @override
     def emit_activate_version_messages(self) -> bool:
         # Never the SDK's own marker, whatever `emit_activate_version_messages` says: the SDK
         # sends it *before* the records, and Meltano closes the loader's input normally when a
@@ -145,19 +264,16 @@ class SchedulingAPIStream(RESTStream[_TToken]):
     @property
     def snapshot_version(self) -> int:
         """This run's table version (seconds since the epoch at tap start, as the SDK uses)."""
-        return self._tap.initialized_at // 1000
+        return self.tap.initialized_at // 1000
 
-    def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
-        if not self.marks_complete_snapshots or self.parent_stream_type is not None:
-            yield from super().get_records(context)
-            return
+    def _snapshot_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
         # A top-level snapshot stream speaks for itself and its snapshot children (whose records
         # are all read while this listing runs). Every RECORD carries this run's version, so the
         # loader can tell rows this run did not send; the markers go out only once the listing
         # is complete, so an interrupted run never retires anything.
         snapshot = [self, *(child for child in self.child_streams if child.marks_complete_snapshots)]
         for stream in snapshot:
-            stream._stream_version = self.snapshot_version
+            sdk_private.stamp_records_with_version(stream, self.snapshot_version)
         yield from super().get_records(context)
         for stream in snapshot:
             stream.write_snapshot_complete()
@@ -167,34 +283,9 @@ class SchedulingAPIStream(RESTStream[_TToken]):
         for stream_map in self.stream_maps:
             if isinstance(stream_map, RemoveRecordTransform):
                 continue  # the stream is removed by a stream map: nothing to activate
-            self._tap.write_message(
+            self.tap.write_message(
                 singer.ActivateVersionMessage(stream=stream_map.stream_alias, version=self.snapshot_version)
             )
-
-    # -- parsing ----------------------------------------------------------------------------
-
-    def response_json(self, response: requests.Response) -> t.Any:
-        """The decoded body, or a clear error when a 2xx answer is not JSON."""
-        try:
-            return response.json(parse_float=decimal.Decimal)
-        except ValueError as exc:
-            content_type = response.headers.get("Content-Type", "no content type")
-            excerpt = " ".join(response.text.split())[:120]
-            path = urlparse(response.url).path
-            msg = (
-                f"Malformed response for GET {path}: expected JSON, got {content_type} "
-                f"({excerpt!r}). Check the `api_url` setting."
-            )
-            raise MalformedResponseError(msg) from exc
-
-    def parse_response(self, response: requests.Response) -> Iterable[dict]:
-        body = self.response_json(response)
-        for record in extract_jsonpath(self.records_jsonpath, input=body):
-            if not isinstance(record, dict):
-                path = urlparse(response.url).path
-                msg = f"Malformed response for GET {path}: expected objects at {self.records_jsonpath}"
-                raise MalformedResponseError(msg)
-            yield record
 
 
 def _message_from_error_body(body: t.Any) -> str:

@@ -1,20 +1,38 @@
-"""The Tap base class: one request pacer per run, and API failures as one clear line."""
+"""The Tap base class: settings checked before any request, one request pacer per run, and
+every failure as one clear line."""
 
 from __future__ import annotations
 
 import sys
+import typing as t
 from functools import cached_property
 
 import requests
 from singer_sdk import Tap
-from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
+from singer_sdk.exceptions import ConfigValidationError, FatalAPIError, RetriableAPIError
+from typing_extensions import override
 
+from scheduling_taps_common import settings
 from scheduling_taps_common.pacing import RequestPacer
 from scheduling_taps_common.retry import MAX_RETRIES
 
 
+
 class SchedulingTap(Tap):
     """Base for the five taps."""
+
+    def __init__(self, *args: t.Any, validate_config: bool = True, **kwargs: t.Any) -> None:
+        # The SDK checks types, ranges and required settings; formats (`start_date`, `api_url`)
+        # are checked here, and all problems are reported together, before any request.
+        problems: list[str] = []
+        try:
+            super().__init__(*args, validate_config=validate_config, **kwargs)
+        except ConfigValidationError as error:
+            problems = [settings.readable(e) for e in error.errors]
+        if validate_config:
+            problems += settings.format_problems(self.config, self.config_jsonschema)
+        if problems:
+            raise ConfigValidationError("Config validation failed", errors=problems)
 
     @cached_property
     def request_pacer(self) -> RequestPacer:
@@ -24,22 +42,47 @@ class SchedulingTap(Tap):
             self.config.get("max_requests_per_minute"),
         )
 
-    def sync_all(self) -> None:
+    @property
+    def request_timeout(self) -> int:
+        return int(self.config.get("request_timeout") or settings.DEFAULT_REQUEST_TIMEOUT)
+
+    @classmethod
+    @override
+    def invoke(  # type: ignore[override]
+        cls,
+        *,
+        about: bool = False,
+        about_format: str | None = None,
+        config: t.Any = None,
+        state: t.IO[str] | None = None,
+        catalog: t.IO[str] | None = None,
+    ) -> None:
         # Messages already name the request, the API's explanation and the setting to fix; a
-        # traceback would only bury them. The unfinished stream's bookmark does not move, so
+        # traceback would only bury them. An unfinished stream's bookmark does not move, so
         # the next run repeats it: nothing is lost.
         try:
-            super().sync_all()
+            super().invoke(about=about, about_format=about_format, config=config, state=state, catalog=catalog)
+        except ConfigValidationError as error:
+            problems = "; ".join(error.errors) or str(error)
+            cls._fail(f"invalid configuration: {problems}. Fix the setting and run again; no request was made.")
         except FatalAPIError as error:
-            self._fail(str(error))
+            cls._fail(str(error))
         except RetriableAPIError as error:
-            self._fail(f"gave up after {MAX_RETRIES} retries: {error}")
-        except requests.exceptions.RequestException as error:
-            self._fail(
-                f"could not reach the API at {self.config.get('api_url')} ({type(error).__name__}). "
-                "Check the `api_url` setting and the network."
+            cls._fail(f"gave up after {MAX_RETRIES} retries: {error}")
+        except requests.exceptions.Timeout as error:
+            cls._fail(
+                f"gave up after {MAX_RETRIES} retries: no answer within the `request_timeout` "
+                f"({type(error).__name__}). Check the API's status, or raise `request_timeout`."
             )
+        except requests.exceptions.RequestException as error:
+            cls._fail(
+                f"gave up after {MAX_RETRIES} retries: the connection to the API failed "
+                f"({type(error).__name__}). Check the `api_url` setting and the network."
+            )
+        except ConnectionResetError as error:
+            cls._fail(f"gave up after {MAX_RETRIES} retries: the API closed the connection ({type(error).__name__}).")
 
-    def _fail(self, message: str) -> None:
-        self.logger.error("%s failed: %s", self.name, message)
+    @classmethod
+    def _fail(cls, message: str) -> t.NoReturn:
+        cls.logger.error("%s failed: %s", cls.name, message)
         sys.exit(1)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import typing as t
+from urllib.parse import parse_qs, urlparse
 
+from scheduling_taps_common import CursorPaginator, PageShape, SchedulingAPIStream, malformed, page_body
 from singer_sdk import SchemaDirectory, StreamSchema
 from singer_sdk.authenticators import BearerTokenAuthenticator
-from singer_sdk.pagination import JSONPathPaginator
-from scheduling_taps_common import SchedulingAPIStream
+from typing_extensions import override
 
 from tap_calendly import schemas
 
@@ -21,10 +22,37 @@ SCHEMAS_DIR = SchemaDirectory(schemas)
 PAGE_SIZE = 100
 
 
+class CalendlyPaginator(CursorPaginator):
+    """``page_token`` from ``pagination.next_page_token``; null on the last page.
+
+    Older responses carry only ``pagination.next_page`` (the next page's URL): its
+    ``page_token`` is followed then. A ``pagination`` with neither member cannot say whether
+    the list is complete, so it is a malformed page, not the end.
+    """
+
+    @override
+    def next_cursor(self, response: requests.Response) -> str | None:
+        pagination = page_body(response)["pagination"]
+        token = pagination.get("next_page_token")
+        if token:
+            return str(token)
+        if "next_page_token" in pagination:
+            return None
+        if "next_page" not in pagination:
+            raise malformed(response, "`pagination` has neither `next_page_token` nor `next_page`")
+        next_page = pagination["next_page"]
+        if not next_page:
+            return None
+        tokens = parse_qs(urlparse(str(next_page)).query).get("page_token")
+        if not tokens:
+            raise malformed(response, "`pagination.next_page` is a URL without a `page_token`")
+        return tokens[0]
+
+
 class CalendlyStream(SchedulingAPIStream[str]):
     """A Calendly collection endpoint."""
 
-    records_jsonpath = "$.collection[*]"
+    page_shape = PageShape("collection", {"pagination": ("object",)})
     primary_keys = ("uri",)
     schema: t.ClassVar[StreamSchema] = StreamSchema(SCHEMAS_DIR)
     credential_setting = "api_key"
@@ -33,9 +61,8 @@ class CalendlyStream(SchedulingAPIStream[str]):
     def authenticator(self) -> BearerTokenAuthenticator:
         return BearerTokenAuthenticator(token=self.credential)
 
-    def get_new_paginator(self) -> JSONPathPaginator | None:
-        # The token is null on the last page, which ends pagination with no extra request.
-        return JSONPathPaginator("$.pagination.next_page_token")
+    def get_new_paginator(self) -> CalendlyPaginator | None:
+        return CalendlyPaginator()
 
     def get_url_params(self, context: Context | None, next_page_token: str | None) -> dict[str, t.Any]:
         params: dict[str, t.Any] = {"count": PAGE_SIZE}

@@ -5,10 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import typing as t
 
+from scheduling_taps_common import malformed, page_body
+
 from tap_calendly.client import CalendlyStream, ScopedCalendlyStream
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterable
+
+    import requests
 
     from singer_sdk.helpers.types import Context
 
@@ -18,13 +22,19 @@ class ApiUserStream(CalendlyStream):
 
     name = "api_user"
     path = "/users/me"
-    records_jsonpath = "$.resource"
 
     def get_new_paginator(self) -> None:
         return None
 
     def get_url_params(self, context: Context | None, next_page_token: str | None) -> dict[str, t.Any]:
         return {}
+
+    def parse_response(self, response: requests.Response) -> Iterable[dict[str, t.Any]]:
+        body = page_body(response)
+        resource = body.get("resource") if isinstance(body, dict) else None
+        if not isinstance(resource, dict):
+            raise malformed(response, "expected the user as an object under `resource`")
+        yield resource
 
     def fetch_current_user(self) -> dict[str, t.Any]:
         """One ``GET /users/me``, with the shared retry policy."""
@@ -71,6 +81,7 @@ class ScheduledEventsStream(ScopedCalendlyStream):
     name = "scheduled_events"
     path = "/scheduled_events"
     replication_key = "updated_at"
+    replication_key_format = "%Y-%m-%dT%H:%M:%S.%fZ"  # 2026-01-02T10:00:00.123456Z
     is_sorted = False  # sorted by start_time, so the bookmark is only saved at the end
 
     def get_url_params(self, context: Context | None, next_page_token: str | None) -> dict[str, t.Any]:

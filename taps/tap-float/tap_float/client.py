@@ -3,13 +3,14 @@ incremental reads on ``modified`` through ``modified_since``."""
 
 from __future__ import annotations
 
-import datetime as dt
 import typing as t
 
 from singer_sdk import SchemaDirectory, StreamSchema
 from singer_sdk.authenticators import BearerTokenAuthenticator
+from scheduling_taps_common import PageShape, SchedulingAPIStream, malformed, page_body, sdk_private
+from scheduling_taps_common.settings import parse_datetime
 from singer_sdk.pagination import PageNumberPaginator
-from scheduling_taps_common import SchedulingAPIStream
+from typing_extensions import override
 
 from tap_float import schemas
 
@@ -27,17 +28,19 @@ PAGE_SIZE = 200
 #: Float's timestamp format: UTC, whole seconds, no zone (``2026-03-17 07:42:52``).
 FLOAT_TIMESTAMP = "%Y-%m-%d %H:%M:%S"
 
-#: The bookmark never passes the sync's start minus this margin, so a change written while the
-#: sync runs, or stamped by a server clock slightly behind ours, is read again next run.
-CLOCK_SKEW_MARGIN = dt.timedelta(minutes=1)
-
 
 class FloatPaginator(PageNumberPaginator):
     """Page numbers from 1; stops on the last page announced by ``X-Pagination-*`` headers.
 
     Float runs on Yii2, whose default answers a page past the end with the last page again, so
-    "read until an empty page" may never end: the headers are the end signal. Without them (a proxy may
-    strip headers), a short page is the last one.
+    "read until an empty page" may never end: the headers are the end signal. Without them (a
+    proxy may strip headers), a short page is the last one.
+
+    Every answer must be the page asked for (``X-Pagination-Current-Page``). The one legitimate
+    exception is a list that shrank while it was read: Yii2 then clamps a page number past the
+    new end to the new last page, which this paginator recognises (the total dropped and the
+    answer is the new last page) as the end of a changed list. Any other mismatch is a
+    malformed answer, never the end of the list.
     """
 
     #: Header names for the page count: Float's documented one, and the one PostHog reads.
@@ -46,36 +49,45 @@ class FloatPaginator(PageNumberPaginator):
     def __init__(self, page_size: int = PAGE_SIZE) -> None:
         super().__init__(start_value=1)
         self.page_size = page_size
-        self.total_count: int | None = None
+        self._size: tuple[int | None, int | None] | None = None  # (total, page count) of the last page
         #: True when the list grew or shrank between two pages: rows may have shifted across
         #: a page boundary, so this read may have missed one and is not a complete listing.
         self.list_changed = False
+        #: True when it shrank: a row may have slid onto a page already read and been missed.
+        self.list_shrank = False
 
+    @override
     def has_more(self, response: requests.Response) -> bool:
         if response.status_code == 204:
             return False
-        self._watch_total(_int_header(response, "X-Pagination-Total-Count"))
         page_count = _int_header(response, *self.PAGE_COUNT_HEADERS)
+        shrank = self._watch_size(_int_header(response, "X-Pagination-Total-Count"), page_count)
+        current = _int_header(response, "X-Pagination-Current-Page")
+        if current is not None and current != self.current_value:
+            if shrank and page_count is not None and current == page_count < self.current_value:
+                return False  # the list shrank under us and the server clamped our page number
+            raise malformed(response, f"asked for page {self.current_value}, the answer is page {current}")
         if page_count is not None:
-            current = _int_header(response, "X-Pagination-Current-Page")
-            if current is not None and current != self.current_value:
-                self.list_changed = True  # the list shrank under us, and the server clamped
-                return False  # our page number: we are past the end
             return self.current_value < page_count
-        return len(response.json()) >= self.page_size
+        return len(page_body(response)) >= self.page_size
 
-    def _watch_total(self, total: int | None) -> None:
-        if total is None:
-            return
-        if self.total_count is not None and total != self.total_count:
-            self.list_changed = True
-        self.total_count = total
+    def _watch_size(self, total: int | None, page_count: int | None) -> bool:
+        """Record the list's size; True when it is smaller than on an earlier page."""
+        size = (total, page_count)
+        previous, self._size = self._size, size
+        if previous is None:
+            return False
+        shrank = any(now is not None and before is not None and now < before for now, before in zip(size, previous))
+        grew = any(now is not None and before is not None and now > before for now, before in zip(size, previous))
+        self.list_changed = self.list_changed or shrank or grew
+        self.list_shrank = self.list_shrank or shrank
+        return shrank
 
 
 class FloatStream(SchedulingAPIStream[int]):
     """A Float list endpoint: the body is a bare JSON array of records."""
 
-    records_jsonpath = "$[*]"
+    page_shape = PageShape(records=None)  # a bare JSON array
     schema: t.ClassVar[StreamSchema] = StreamSchema(SCHEMAS_DIR)
     credential_setting = "api_token"
     #: A full-table stream lists everything every run: once the last page is read, the loader
@@ -132,8 +144,23 @@ class IncrementalFloatStream(FloatStream):
     """
 
     replication_key = "modified"
+    replication_key_format = FLOAT_TIMESTAMP
     is_sorted = False  # Float pages by id, not by modified: the bookmark is saved at the end
     marks_complete_snapshots = False  # a read filtered by modified_since is not a complete list
+
+    @override
+    def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
+        yield from super().get_records(context)
+        if self.paginator is not None and self.paginator.list_shrank:
+            # A row deleted from a page already read slides the next page's first row onto it:
+            # that row was missed, and its `modified` may be old. Keeping the bookmark this run
+            # started from makes the next run read it (the rows read twice are merged by key).
+            self.logger.warning(
+                "The '%s' list shrank while it was read: keeping the previous bookmark, so the "
+                "next run reads again what may have been missed.",
+                self.name,
+            )
+            sdk_private.keep_previous_bookmark(self.stream_state)
 
     def get_url_params(self, context: Context | None, next_page_token: int | None) -> dict[str, t.Any]:
         params = super().get_url_params(context, next_page_token)
@@ -144,26 +171,11 @@ class IncrementalFloatStream(FloatStream):
 
     def compare_start_date(self, value: str, start_date_value: str) -> str:
         # The bookmark (Float format) and start_date (ISO-8601) compare as instants.
-        return max(value, start_date_value, key=parse_timestamp)
-
-    def get_replication_key_signpost(self, context: Context | None = None) -> str:
-        # The SDK caps only date-time typed keys at the sync start (it asks once per sync);
-        # ours is a Float string, so give the cap in the same format.
-        started = dt.datetime.now(dt.timezone.utc) - CLOCK_SKEW_MARGIN
-        return started.strftime(FLOAT_TIMESTAMP)
-
-
-def parse_timestamp(value: str) -> dt.datetime:
-    """A Float timestamp (UTC, no zone) or an ISO-8601 date/date-time, as an aware UTC datetime."""
-    text = str(value).strip().replace("Z", "+00:00")
-    parsed = dt.datetime.fromisoformat(text)  # accepts "YYYY-MM-DD HH:MM:SS" and "YYYY-MM-DD"
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt.timezone.utc)
-    return parsed.astimezone(dt.timezone.utc)
+        return max(value, start_date_value, key=parse_datetime)
 
 
 def to_float_timestamp(value: str) -> str:
-    return parse_timestamp(value).strftime(FLOAT_TIMESTAMP)
+    return parse_datetime(value).strftime(FLOAT_TIMESTAMP)
 
 
 def _int_header(response: requests.Response, *names: str) -> int | None:

@@ -7,7 +7,9 @@ import typing as t
 
 from singer_sdk.exceptions import FatalAPIError
 
-from tap_float.client import FloatStream, IncrementalFloatStream, parse_timestamp
+from scheduling_taps_common.settings import parse_datetime
+
+from tap_float.client import FloatStream, IncrementalFloatStream
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -165,7 +167,7 @@ def public_holidays_window(config: Mapping[str, t.Any], today: dt.date) -> tuple
     """Whole years of public holidays: from `start_date`'s year (or a few years back) to next year."""
     last_year = today.year + PUBLIC_HOLIDAYS_YEARS_AHEAD
     if config.get("start_date"):
-        first_year = min(parse_timestamp(config["start_date"]).year, last_year)
+        first_year = min(parse_datetime(config["start_date"]).year, last_year)
     else:
         first_year = today.year - PUBLIC_HOLIDAYS_YEARS_BACK
     return dt.date(first_year, 1, 1), dt.date(last_year, 12, 31)

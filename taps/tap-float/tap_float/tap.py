@@ -27,6 +27,7 @@ class TapFloat(SchedulingTap):
             "Float API token (Account settings > Integrations), sent as `Authorization: Bearer`.",
         ),
         settings.api_url("https://api.float.com/v3"),
+        settings.request_timeout(),
         settings.start_date(
             "First run only: read people, projects, tasks and logged time modified at or after this "
             "instant (ISO-8601; UTC if no offset). Later runs start from the bookmark. Also the first "

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import typing as t
-from urllib.parse import urlparse
 
-from scheduling_taps_common import MalformedResponseError, SchedulingAPIStream, backoff_waits
+from scheduling_taps_common import CursorPaginator, PageShape, SchedulingAPIStream, backoff_waits, malformed, page_body
 from singer_sdk import SchemaDirectory, StreamSchema
 from singer_sdk.authenticators import APIKeyAuthenticator
-from singer_sdk.pagination import BaseAPIPaginator
+from typing_extensions import override
 
 from tap_luma import schemas
 
@@ -30,36 +29,23 @@ PAGE_SIZE = 50
 RATE_LIMIT_BLOCK_SECONDS = 60.0
 
 
-class LumaCursorPaginator(BaseAPIPaginator[str | None]):
+class LumaCursorPaginator(CursorPaginator):
     """``pagination_cursor`` = the previous page's ``next_cursor``, while ``has_more`` is true.
 
     ``has_more`` is authoritative: Luma's last page can still carry a ``next_cursor``, and
-    following it would cost a request for an empty page.
+    following it would cost a request for an empty page. ``has_more`` without a cursor cannot
+    be followed, so it is a malformed page, not the end.
     """
 
-    def __init__(self) -> None:
-        super().__init__(None)
-
-    def has_more(self, response: requests.Response) -> bool:
-        return _envelope(response).get("has_more") is True
-
-    def continue_if_empty(self, response: requests.Response) -> bool:
-        # An empty page that says more follow is odd but must not end the sync early.
-        return self.has_more(response)
-
-    def get_next(self, response: requests.Response) -> str:
-        cursor = _envelope(response).get("next_cursor")
-        if not cursor:
-            # Stopping here would silently drop the remaining pages.
-            path = urlparse(response.url).path
-            msg = f"Malformed response for GET {path}: has_more is true but next_cursor is missing"
-            raise MalformedResponseError(msg)
-        return str(cursor)
-
-
-def _envelope(response: requests.Response) -> dict[str, t.Any]:
-    body = response.json()
-    return body if isinstance(body, dict) else {}
+    @override
+    def next_cursor(self, response: requests.Response) -> str | None:
+        body = page_body(response)
+        if body["has_more"] is not True:
+            return None
+        cursor = body.get("next_cursor")
+        if not cursor or not isinstance(cursor, str):
+            raise malformed(response, "`has_more` is true but `next_cursor` is missing")
+        return cursor
 
 
 class LumaStream(SchedulingAPIStream[str | None]):
@@ -67,6 +53,7 @@ class LumaStream(SchedulingAPIStream[str | None]):
 
     #: The key of each entry holding the record (``event``, ``guest``).
     entry_key: t.ClassVar[str]
+    page_shape = PageShape("entries", {"has_more": ("boolean",)})
     primary_keys: t.ClassVar[tuple[str, ...]] = ("api_id",)
     schema: t.ClassVar[StreamSchema] = StreamSchema(SCHEMAS_DIR)
     credential_setting = "api_key"
@@ -95,16 +82,13 @@ class LumaStream(SchedulingAPIStream[str | None]):
             params["pagination_cursor"] = next_page_token
         return params
 
+    @override
     def parse_response(self, response: requests.Response) -> Iterable[dict[str, t.Any]]:
-        body = self.response_json(response)
-        entries = body.get("entries") if isinstance(body, dict) else None
-        if not isinstance(entries, list):
-            raise self._malformed(response, "expected an object with an `entries` list")
-        for entry in entries:
-            record = entry.get(self.entry_key) if isinstance(entry, dict) else None
+        for entry in self.page_shape.records_of(response):
+            record = entry.get(self.entry_key)
             if not isinstance(record, dict):
                 # A record we cannot read must stop the sync, not vanish from the destination.
-                raise self._malformed(response, f"expected every entry to hold an `{self.entry_key}` object")
+                raise malformed(response, f"expected every entry to hold an `{self.entry_key}` object")
             yield self.unwrap(entry, record)
 
     def unwrap(self, entry: dict[str, t.Any], record: dict[str, t.Any]) -> dict[str, t.Any]:
@@ -115,7 +99,3 @@ class LumaStream(SchedulingAPIStream[str | None]):
         if response.status_code == 400 and not str(self.config.get("api_key") or "").strip():
             return "Luma answers 400 to a missing or blank API key: set the `api_key` setting."
         return super().fatal_error_hint(response)
-
-    @staticmethod
-    def _malformed(response: requests.Response, expectation: str) -> MalformedResponseError:
-        return MalformedResponseError(f"Malformed response for GET {urlparse(response.url).path}: {expectation}")

@@ -9,12 +9,10 @@ key keeps one row per record, newest version.
 from __future__ import annotations
 
 import typing as t
-from urllib.parse import parse_qs, urlparse
 
 from tap_luma.client import LumaStream
 
 if t.TYPE_CHECKING:
-    import requests
     from singer_sdk.helpers.types import Context
 
 
@@ -76,23 +74,3 @@ class EventGuestsStream(LumaStream):
         # records, and state_partitioning_keys is empty.
         row["event_api_id"] = context["event_api_id"]  # type: ignore[index]
         return row
-
-    def validate_response(self, response: requests.Response) -> None:
-        if response.status_code == 404:
-            # The event was cancelled (deleted) between listing it and asking for its guests:
-            # it has no guests any more. Any other error still fails the sync.
-            self.logger.warning(
-                "Event %s vanished during the sync (404 on its guest list); skipping its guests.",
-                _event_id(response.request.url or ""),
-            )
-            return
-        super().validate_response(response)
-
-    def parse_response(self, response: requests.Response) -> t.Iterable[dict[str, t.Any]]:
-        if response.status_code == 404:
-            return iter(())
-        return super().parse_response(response)
-
-
-def _event_id(url: str) -> str:
-    return (parse_qs(urlparse(url).query).get("event_api_id") or ["?"])[0]

@@ -39,6 +39,7 @@ class TapLuma(SchedulingTap):
             "Luma API key (calendar key, needs Luma Plus), sent as the `x-luma-api-key` header.",
         ),
         settings.api_url("https://public-api.luma.com"),
+        settings.request_timeout(),
         *settings.pacing(per_second=None, per_minute=200, documented_limit=DOCUMENTED_LIMITS),
         th.Property(
             "max_requests_per_five_minutes",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typing as t
 
-from scheduling_taps_common import SchedulingAPIStream
+from scheduling_taps_common import PageShape, SchedulingAPIStream
 from singer_sdk import SchemaDirectory, StreamSchema
 from singer_sdk.authenticators import APIKeyAuthenticator
 
@@ -21,10 +21,11 @@ SCHEMAS_DIR = SchemaDirectory(schemas)
 PAGE_SIZE = 100
 
 
-class OnceHubStream(SchedulingAPIStream[t.Optional[str]]):
+class OnceHubStream(SchedulingAPIStream[str | None]):
     """A OnceHub v2 list endpoint (paths carry ``/v2``, ``api_url`` is the host)."""
 
-    records_jsonpath = "$.data[*]"
+    # `has_more` is optional: one client types the envelope `{count, data}` (see LastIdPaginator).
+    page_shape = PageShape("data")
     primary_keys = ("id",)
     schema: t.ClassVar[StreamSchema] = StreamSchema(SCHEMAS_DIR)
     credential_setting = "api_key"
@@ -48,7 +49,7 @@ class OnceHubStream(SchedulingAPIStream[t.Optional[str]]):
         return {**super().http_headers, "Accept": "application/json", "Content-Type": "application/json"}
 
     def get_new_paginator(self) -> LastIdPaginator:
-        return LastIdPaginator()
+        return LastIdPaginator(PAGE_SIZE)
 
     def get_url_params(self, context: Context | None, next_page_token: str | None) -> dict[str, t.Any]:
         params: dict[str, t.Any] = {"limit": PAGE_SIZE}

@@ -4,42 +4,43 @@ from __future__ import annotations
 
 import typing as t
 
-from singer_sdk.pagination import BaseAPIPaginator
+from scheduling_taps_common import CursorPaginator, malformed, page_body
+from typing_extensions import override
 
 if t.TYPE_CHECKING:
     import requests
 
 
-class LastIdPaginator(BaseAPIPaginator[t.Optional[str]]):
-    """Next token = ``id`` of the page's last record; more pages when the API says so.
+class LastIdPaginator(CursorPaginator):
+    """Next cursor = ``id`` of the page's last record, while the API says more pages follow.
 
     OnceHub signals a further page twice: a ``Link`` header with ``rel="next"`` (absent on
     the last page) and, per PostHog's reading of the live API, ``has_more`` in the body (another
     client types the envelope ``{count, data}``, without it). Either one saying "more" is
-    believed, so a body without ``has_more`` still pages and a disagreement costs at most one
-    request that comes back empty (which ends pagination) instead of silently lost records.
-    The ``Link`` URL itself is never followed: the documented ones drop the ``/v2`` segment.
+    believed, and a full page that carries neither signal (a proxy stripped the header of an
+    envelope without ``has_more``) is followed too: a disagreement or a missing signal costs at
+    most one request that comes back empty, never a lost page. The ``Link`` URL itself is never
+    followed: the documented ones drop the ``/v2`` segment.
     """
 
-    def __init__(self) -> None:
-        super().__init__(None)
-        self._parsed: tuple[int, t.Any] | None = None
+    def __init__(self, page_size: int) -> None:
+        super().__init__()
+        self.page_size = page_size
 
-    def has_more(self, response: requests.Response) -> bool:
-        body = self._body(response)
-        if isinstance(body, dict) and body.get("has_more"):
-            return True
-        return "next" in response.links
-
-    def get_next(self, response: requests.Response) -> str | None:
-        body = self._body(response)
-        records = body.get("data") if isinstance(body, dict) else None
-        if not records or not isinstance(records[-1], dict):
-            return None  # an empty page has no last ID: the list is over
-        return records[-1].get("id")
-
-    def _body(self, response: requests.Response) -> t.Any:
-        # advance() asks has_more() then get_next() about the same response: decode it once.
-        if self._parsed is None or self._parsed[0] != id(response):
-            self._parsed = (id(response), response.json())
-        return self._parsed[1]
+    @override
+    def next_cursor(self, response: requests.Response) -> str | None:
+        body = page_body(response)
+        records = body["data"]
+        has_more = body.get("has_more")
+        linked = "next" in response.links
+        more = has_more is True or linked
+        if has_more is None and not linked:
+            more = len(records) >= self.page_size  # no signal at all: only a short page ends the list
+        if not more:
+            return None
+        if not records:
+            raise malformed(response, "the API says more pages follow, but this page is empty: there is no last ID to continue after")
+        last_id = records[-1].get("id")
+        if not isinstance(last_id, str) or not last_id:
+            raise malformed(response, "the page's last record has no `id` to continue after")
+        return last_id

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import typing as t
 
+from scheduling_taps_common.settings import parse_datetime
+
 from tap_oncehub.client import OnceHubStream
 
 if t.TYPE_CHECKING:
@@ -37,6 +39,7 @@ class BookingsStream(OnceHubStream):
     name = "bookings"
     path = "/v2/bookings"
     replication_key = "last_updated_time"
+    replication_key_format = "%Y-%m-%dT%H:%M:%SZ"  # 2026-01-02T10:00:00Z
     is_sorted = False
     marks_complete_snapshots = False  # a read filtered by last_updated_time.gt is not a complete list
 
@@ -66,7 +69,7 @@ class BookingsStream(OnceHubStream):
         if not start_date or not isinstance(updated, str):
             return False  # no lower bound, or no usable timestamp: keep the record
         try:
-            return _parse_utc(updated) < _parse_utc(start_date)
+            return parse_datetime(updated) < parse_datetime(start_date)
         except ValueError:
             return False
 
@@ -113,8 +116,3 @@ def _single_action(value: t.Any) -> t.Any:
     if isinstance(value, list):
         return value[-1] if value else None
     return value
-
-
-def _parse_utc(value: str) -> dt.datetime:
-    parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)

@@ -20,6 +20,7 @@ class TapOnceHub(SchedulingTap):
             "OnceHub API key (Settings > API & Webhooks), sent as the `API-Key` header.",
         ),
         settings.api_url("https://api.oncehub.com"),
+        settings.request_timeout(),
         settings.start_date(
             "Sync bookings last updated at or after this moment (ISO-8601) on the first run; later "
             "runs continue from the bookmark. Unset: every booking. The other streams are always "

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import typing as t
 
-from scheduling_taps_common import SchedulingAPIStream
+from scheduling_taps_common import CursorPaginator, PageShape, SchedulingAPIStream, page_body
 from singer_sdk import SchemaDirectory, StreamSchema
 from singer_sdk.authenticators import BearerTokenAuthenticator
-from singer_sdk.pagination import JSONPathPaginator
+from typing_extensions import override
 
 from tap_savvycal import schemas
 
 if t.TYPE_CHECKING:
-
     import requests
     from singer_sdk.helpers.types import Context
 
@@ -20,6 +19,17 @@ SCHEMAS_DIR = SchemaDirectory(schemas)
 
 #: SavvyCal's documented maximum for ``limit`` (default 20): five times fewer requests.
 PAGE_SIZE = 100
+
+#: A SavvyCal "Paginated List": ``entries``, and ``metadata.after`` (null on the last page).
+PAGINATED_LIST = PageShape("entries", {"metadata": ("object",), "metadata.after": ("string", "null")})
+
+
+class SavvyCalPaginator(CursorPaginator):
+    """``after`` = the previous page's ``metadata.after``; null on the last page."""
+
+    @override
+    def next_cursor(self, response: requests.Response) -> str | None:
+        return page_body(response)["metadata"]["after"]
 
 
 class SavvyCalStream(SchedulingAPIStream[str]):
@@ -31,7 +41,7 @@ class SavvyCalStream(SchedulingAPIStream[str]):
     the rows the API no longer lists (deleted links, events outside the configured filter).
     """
 
-    records_jsonpath = "$.entries[*]"
+    page_shape = PAGINATED_LIST
     primary_keys = ("id",)
     marks_complete_snapshots = True
     schema: t.ClassVar[StreamSchema] = StreamSchema(SCHEMAS_DIR)
@@ -43,9 +53,8 @@ class SavvyCalStream(SchedulingAPIStream[str]):
 
     # -- paging -------------------------------------------------------------------------------
 
-    def get_new_paginator(self) -> JSONPathPaginator:
-        # `metadata.after` is null on the last page, which ends paging with no extra request.
-        return JSONPathPaginator("$.metadata.after")
+    def get_new_paginator(self) -> SavvyCalPaginator:
+        return SavvyCalPaginator()
 
     def get_url_params(self, context: Context | None, next_page_token: str | None) -> dict[str, t.Any]:
         params: dict[str, t.Any] = {"limit": PAGE_SIZE}

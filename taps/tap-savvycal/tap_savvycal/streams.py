@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import typing as t
 
-from scheduling_taps_common import MalformedResponseError
+from scheduling_taps_common import PageShape, page_body
 
-from tap_savvycal.client import SavvyCalStream
+from tap_savvycal.client import PAGINATED_LIST, SavvyCalPaginator, SavvyCalStream
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterable
@@ -41,11 +41,24 @@ class SchedulingLinksStream(SavvyCalStream):
     path = "/v1/links"
 
 
+#: The documented answer of ``/v1/time_zones``: a JSON array of zones.
+BARE_ARRAY = PageShape(records=None)
+
+
+class TimezonesPaginator(SavvyCalPaginator):
+    """A bare array is the whole list; a Paginated List pages as usual."""
+
+    def next_cursor(self, response: requests.Response) -> str | None:
+        if isinstance(page_body(response), list):
+            return None
+        return super().next_cursor(response)
+
+
 class TimezonesStream(SavvyCalStream):
     """Time zones (``GET /v1/time_zones``), as they stand at the time of the sync.
 
     The endpoint answers with a bare JSON array and no pagination. Whether that holds for every
-    caller is an open question, so a ``{"entries", "metadata"}`` answer is read too, and its
+    caller is an open question, so a Paginated List answer is read too, and its
     ``metadata.after`` followed: either way no zone is lost. Offsets, DST flags and names are
     computed by the API for the current instant, so each run refreshes them.
     """
@@ -57,10 +70,10 @@ class TimezonesStream(SavvyCalStream):
         # The documented call has no parameters; a cursor is only ever followed if one came back.
         return {"after": next_page_token} if next_page_token else {}
 
+    def get_new_paginator(self) -> TimezonesPaginator:
+        return TimezonesPaginator()
+
     def parse_response(self, response: requests.Response) -> Iterable[dict[str, t.Any]]:
-        body = self.response_json(response)
-        records = body.get("entries") if isinstance(body, dict) else body
-        if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-            msg = f"Malformed response for GET {self.path}: expected a JSON array of time zones"
-            raise MalformedResponseError(msg)
-        yield from records
+        shape = BARE_ARRAY if isinstance(page_body(response), list) else PAGINATED_LIST
+        yield from shape.records_of(response)
+

@@ -21,6 +21,7 @@ class TapSavvyCal(SchedulingTap):
             "`Authorization: Bearer`.",
         ),
         settings.api_url("https://api.savvycal.com"),
+        settings.request_timeout(),
         th.Property(
             "event_state",
             th.StringType,

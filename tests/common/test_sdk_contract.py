@@ -1,0 +1,102 @@
+"""The SDK behaviour behind scheduling_taps_common.sdk_private: these fail loudly when an SDK
+upgrade changes what the taps rely on, instead of letting a tap silently misbehave."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import logging
+import typing as t
+
+import pytest
+from scheduling_taps_common import sdk_private
+from singer_sdk import Stream, Tap
+from singer_sdk import typing as th
+
+
+class Rows(Stream):
+    """An unsorted incremental stream over a list, with hooks the tests set."""
+
+    name = "rows"
+    primary_keys = ("id",)
+    replication_key = "updated"
+    is_sorted = False
+    schema = th.PropertiesList(th.Property("id", th.IntegerType), th.Property("updated", th.StringType)).to_dict()
+    rows: t.ClassVar[list[dict[str, t.Any]]] = [{"id": 1, "updated": "2026-01-02"}, {"id": 2, "updated": "2026-01-03"}]
+    after_rows: t.ClassVar[t.Callable[[Stream], None] | None] = None
+    fail: t.ClassVar[bool] = False
+
+    def get_records(self, context: t.Any) -> t.Iterable[dict[str, t.Any]]:
+        yield from self.rows
+        if self.fail:
+            raise RuntimeError("boom")
+        if self.after_rows is not None:
+            type(self).after_rows(self)
+
+
+class Toy(Tap):
+    name = "tap-toy"
+    config_jsonschema = th.PropertiesList().to_dict()
+
+    def discover_streams(self) -> list[Stream]:
+        return [Rows(self)]
+
+
+@pytest.fixture(autouse=True)
+def _reset_hooks() -> t.Iterator[None]:
+    yield
+    Rows.after_rows = None
+    Rows.fail = False
+
+
+def sync(state: dict[str, t.Any] | None = None) -> list[dict[str, t.Any]]:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        Toy(config={}, state=state).sync_all()
+    return [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+def bookmark(messages: list[dict[str, t.Any]]) -> t.Any:
+    return [m for m in messages if m["type"] == "STATE"][-1]["value"]["bookmarks"]["rows"].get("replication_key_value")
+
+
+def test_the_stream_keeps_its_tap_as__tap():
+    tap = Toy(config={})
+    assert sdk_private.tap_of(tap.streams["rows"]) is tap
+
+
+def test_a_stamped_version_is_written_on_every_record():
+    Rows.after_rows = None
+    original_get_records = Rows.get_records
+
+    def stamped(self: Stream, context: t.Any) -> t.Iterable[dict[str, t.Any]]:
+        sdk_private.stamp_records_with_version(self, 1234)
+        yield from original_get_records(self, context)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Rows, "get_records", stamped)
+        messages = sync()
+    assert {m.get("version") for m in messages if m["type"] == "RECORD"} == {1234}
+
+
+def test_dropping_the_progress_keeps_the_bookmark_the_run_started_from():
+    assert bookmark(sync()) == "2026-01-03", "without it, the SDK promotes the newest value"
+    Rows.after_rows = lambda stream: sdk_private.keep_previous_bookmark(stream.stream_state)
+    start = {"bookmarks": {"rows": {"replication_key": "updated", "replication_key_value": "2026-01-01"}}}
+    assert bookmark(sync(start)) == "2026-01-01"
+
+
+def test_the_sdk_logs_its_generic_failure_line_through_stream_log(caplog):
+    Rows.fail = True
+    logged: list[tuple[str, int]] = []
+    original_log = Stream.log
+
+    def spy(self: Stream, message: str, *args: t.Any, level: int = logging.INFO, **kwargs: t.Any) -> None:
+        logged.append((message, level))
+        original_log(self, message, *args, level=level, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch, pytest.raises(RuntimeError):
+        patch.setattr(Stream, "log", spy)
+        sync()
+    assert (sdk_private.STREAM_FAILURE_LOG, logging.ERROR) in logged
