@@ -58,3 +58,13 @@ def no_waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     # backoff_jitter turns the policy's wait into the one slept; the taps keep it exact.
     monkeypatch.setattr(SchedulingAPIStream, "backoff_jitter", instant)
     return asked
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The documented-field coverage of every stream's schema (tests/contract)."""
+    from contract.harness import COVERAGE
+
+    if COVERAGE:
+        terminalreporter.section("documented fields declared by each stream's schema")
+        for name, (declared, documented) in sorted(COVERAGE.items()):
+            terminalreporter.write_line(f"{name}: {declared}/{documented} ({declared / documented:.0%})")

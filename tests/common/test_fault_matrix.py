@@ -26,7 +26,7 @@ import pytest
 from api_sandbox.calendly.data import uuid_of
 from scheduling_taps_common import MAX_RETRIES, SchedulingAPIStream
 from support.destination import MergedDestination, keys_of
-from support.singer import TapRun, credential_setting, run_tap, tap_class
+from support.singer import TapRun, credential_setting, run_tap, sandbox_config, tap_class, unpaced
 
 if t.TYPE_CHECKING:
     from api_sandbox.server import FakeAPI
@@ -66,8 +66,7 @@ class Case:
     def config(self, fake: FakeAPI, **overrides: t.Any) -> dict[str, t.Any]:
         # Client-side pacing off (the fakes do not enforce limits here) and a short timeout,
         # so a stalled answer is given up on quickly.
-        unpaced = {name: 0 for name in self.settings if name.startswith("max_requests_per_")}
-        return {"api_url": fake.url, self.credential_setting: fake.valid_key, **unpaced, "request_timeout": 1, **overrides}
+        return sandbox_config(self.tap, fake, **unpaced(self.tap), request_timeout=1, **overrides)
 
 
 CASES = [

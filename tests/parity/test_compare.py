@@ -53,6 +53,7 @@ def test_dlt_child_tables_fold_back_into_the_original_lists(tmp_path):
         ({"a": {"b": 1}}, {"a__b": 1}),  # dlt flattens dicts
         ({"a": json.dumps({"b": [1, 2]})}, {"a": {"b": [1, 2]}}),  # a JSON column read back as text
         ({"x": None, "y": [], "z": ""}, {}),  # no value
+        ({"hours": "2.0", "id": 123}, {"hours": 2.0, "id": "123"}),  # numeric strings, integer ids
     ],
 )
 def test_canonical_form_equates_representations(left, right):
@@ -68,6 +69,7 @@ def test_canonical_form_equates_representations(left, right):
         ({"tags": ["a", "b"]}, {"tags": ["b", "a"]}),
         ({"items": [{"k": 1}]}, {"items": [{"k": 1}, {"k": 2}]}),
         ({"s": "a"}, {"s": "A"}),
+        ({"hours": "2.5"}, {"hours": 2.0}),
     ],
 )
 def test_canonical_form_keeps_real_differences(left, right):

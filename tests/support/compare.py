@@ -8,7 +8,9 @@ Every side is brought to one canonical form (../shared/reference/dlt-semantics.m
   snake_case (``userId`` → ``user_id``), target-duckdb's lower-casing (``userid``) and the API's
   own spelling meet;
 - timestamps (ISO strings, naive or aware datetimes) become UTC instants; naive ones are UTC;
-- numbers are compared as floats (Decimal, int, double) rounded to 9 significant digits;
+- numbers are compared as floats (Decimal, int, double) rounded to 9 significant digits, and a
+  numeric string is a number (the taps decode ``"2.0"`` to ``2.0`` and an integer id ``123`` to
+  ``"123"`` as their schemas declare; dlt keeps what the API sent);
 - a missing column, ``None``, an empty list, an empty object and an empty string all mean "no
   value": dlt creates no column for all-NULL data and no child rows for an empty list, and
   target-duckdb (jwills) stores ``""`` as NULL;
@@ -26,6 +28,7 @@ from collections import Counter
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
 
 Canon = dict[str, t.Any]
@@ -60,6 +63,8 @@ def scalar(value: t.Any) -> t.Any:
                 return value
         if _DATE.match(value):
             return "date:" + value
+        if _NUMBER.match(value):
+            return float(f"{float(value):.9g}")
         return value
     return str(value)
 

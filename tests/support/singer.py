@@ -176,3 +176,8 @@ def sandbox_config(tap: str, fake: t.Any, **settings: t.Any) -> dict[str, t.Any]
     given as ``None`` is left out)."""
     config = {"api_url": fake.url, credential_setting(tap): fake.valid_key, **settings}
     return {name: value for name, value in config.items() if value is not None}
+
+
+def unpaced(tap: str) -> dict[str, int]:
+    """Settings that turn the tap's client-side pacing off (for fakes that enforce no limit)."""
+    return {name: 0 for name in tap_class(tap).config_jsonschema["properties"] if name.startswith("max_requests_per_")}

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import logging
 import typing as t
+from functools import cached_property
 
 import backoff
 import requests
@@ -16,6 +17,7 @@ from singer_sdk.mapper import RemoveRecordTransform
 from typing_extensions import override
 
 from scheduling_taps_common import sdk_private
+from scheduling_taps_common.decoding import RecordDecoder
 from scheduling_taps_common.pages import PageShape, request_line
 from scheduling_taps_common.retry import MAX_RETRIES, RETRY_STATUSES, backoff_waits
 
@@ -74,6 +76,9 @@ class SchedulingAPIStream(RESTStream[_TToken]):
     #: How the API writes the replication key's timestamps (``strftime``), for the bookmark cap;
     #: see :meth:`get_replication_key_signpost`.
     replication_key_format: t.ClassVar[str | None] = None
+
+    #: The API documents its zone-less timestamps as UTC: decode them to RFC 3339 UTC.
+    naive_datetimes_are_utc: t.ClassVar[bool] = False
 
     @property
     def tap(self) -> SchedulingTap:
@@ -233,6 +238,16 @@ class SchedulingAPIStream(RESTStream[_TToken]):
     @override
     def parse_response(self, response: requests.Response) -> Iterable[dict[str, t.Any]]:
         yield from self.page_shape.records_of(response)
+
+    @cached_property
+    def record_decoder(self) -> RecordDecoder:
+        """This stream's tolerant decoding (see :mod:`scheduling_taps_common.decoding`)."""
+        return RecordDecoder(self.schema, naive_datetimes_are_utc=self.naive_datetimes_are_utc)
+
+    @override
+    def post_process(self, row: dict[str, t.Any], context: Context | None = None) -> dict[str, t.Any] | None:
+        # Subclasses that add their own post-processing call this first.
+        return self.record_decoder(row)
 
     # -- bookmarks --------------------------------------------------------------------------
 

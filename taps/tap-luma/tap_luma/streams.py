@@ -69,8 +69,8 @@ class EventGuestsStream(LumaStream):
 
     # -- records ---------------------------------------------------------------------------------
 
-    def post_process(self, row: dict[str, t.Any], context: Context | None = None) -> dict[str, t.Any]:
+    def post_process(self, row: dict[str, t.Any], context: Context | None = None) -> dict[str, t.Any] | None:
         # Set here, not left to the SDK: it copies only *state partition* keys into child
         # records, and state_partitioning_keys is empty.
         row["event_api_id"] = context["event_api_id"]  # type: ignore[index]
-        return row
+        return super().post_process(row, context)

@@ -62,7 +62,7 @@ class BookingsStream(OnceHubStream):
         if self._before_start_date(row.get("last_updated_time")):
             return None
         row["cancel_reschedule_information"] = _single_action(row.get("cancel_reschedule_information"))
-        return row
+        return super().post_process(row, context)
 
     def _before_start_date(self, updated: t.Any) -> bool:
         start_date = self.config.get("start_date")

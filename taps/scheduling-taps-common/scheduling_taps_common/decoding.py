@@ -1,0 +1,151 @@
+"""Tolerant decoding: values the vendors really send, brought to the type the stream's SCHEMA
+declares, so a validating loader never rejects a record over a representation.
+
+The rules, and only these (values keep their meaning; nothing else about the API's data is
+reshaped):
+
+- a numeric string where the schema declares only numbers (``"hours": "2.0"``) becomes a number;
+- an integer where the schema declares only strings (an id sent as ``123``) becomes ``"123"``;
+- an empty or blank string where the schema declares a date or date-time becomes null;
+- a date-time without a zone (``2025-03-20 11:43:29``) becomes RFC 3339 UTC
+  (``2025-03-20T11:43:29Z``), for APIs that document their timestamps as UTC.
+
+Anything else is left as sent: a value that still does not fit is the schema's problem, and the
+contract tests (tests/contract) say so. The decoder is compiled once per schema, so each record
+costs one pass over its fields.
+"""
+
+from __future__ import annotations
+
+import decimal
+import re
+import typing as t
+
+Fix = t.Callable[[t.Any], t.Any]
+
+_NUMBER = re.compile(r"^\s*-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$")
+_NAIVE_DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(:\d{2}(\.\d+)?)?)$")
+
+
+def declared_types(schema: t.Mapping[str, t.Any]) -> set[str]:
+    """The JSON types a property may take (``type``, and the branches of ``anyOf``/``oneOf``)."""
+    declared = schema.get("type")
+    types = {declared} if isinstance(declared, str) else set(declared or ())
+    for keyword in ("anyOf", "oneOf"):
+        for branch in schema.get(keyword) or ():
+            types |= declared_types(branch)
+    return types
+
+
+def _formats(schema: t.Mapping[str, t.Any]) -> set[str]:
+    found = {schema["format"]} if schema.get("format") else set()
+    for keyword in ("anyOf", "oneOf"):
+        for branch in schema.get(keyword) or ():
+            found |= _formats(branch)
+    return found
+
+
+class RecordDecoder:
+    """``decoder(record)`` applies the rules above to ``record`` (in place) and returns it."""
+
+    def __init__(self, schema: t.Mapping[str, t.Any], *, naive_datetimes_are_utc: bool = False) -> None:
+        self.naive_datetimes_are_utc = naive_datetimes_are_utc
+        self._fix = self._compile(schema) or _unchanged
+
+    def __call__(self, record: dict[str, t.Any]) -> dict[str, t.Any]:
+        return self._fix(record)
+
+    def _compile(self, schema: t.Mapping[str, t.Any]) -> Fix | None:
+        """A function fixing one value of ``schema``, or None when no rule can apply."""
+        types = declared_types(schema)
+        if "object" in types and schema.get("properties"):
+            return self._object_fix(schema["properties"])
+        if "array" in types and isinstance(schema.get("items"), dict):
+            return _array_fix(self._compile(schema["items"]))
+        fixes: list[Fix] = []
+        formats = _formats(schema)
+        if formats & {"date", "date-time"}:
+            fixes.append(_blank_to_null)
+        if "date-time" in formats and self.naive_datetimes_are_utc:
+            fixes.append(_naive_to_utc)
+        if types and types <= {"number", "integer", "null"}:
+            fixes.append(_numeric_string_to_number if "number" in types else _integer_string_to_integer)
+        if types and types <= {"string", "null"}:
+            fixes.append(_integer_to_string)
+        if not fixes:
+            return None
+        if len(fixes) == 1:
+            return fixes[0]
+        return _chain(fixes)
+
+    def _object_fix(self, properties: t.Mapping[str, t.Any]) -> Fix | None:
+        fields = [(name, fix) for name, spec in properties.items() if (fix := self._compile(spec)) is not None]
+        if not fields:
+            return None
+
+        def fix_object(value: t.Any) -> t.Any:
+            if isinstance(value, dict):
+                for name, fix in fields:
+                    if name in value and value[name] is not None:
+                        value[name] = fix(value[name])
+            return value
+
+        return fix_object
+
+
+def _unchanged(value: t.Any) -> t.Any:
+    return value
+
+
+def _chain(fixes: list[Fix]) -> Fix:
+    def fix_all(value: t.Any) -> t.Any:
+        for fix in fixes:
+            if value is None:
+                return None
+            value = fix(value)
+        return value
+
+    return fix_all
+
+
+def _array_fix(item_fix: Fix | None) -> Fix | None:
+    if item_fix is None:
+        return None
+
+    def fix_items(value: t.Any) -> t.Any:
+        if isinstance(value, list):
+            return [item_fix(item) if item is not None else None for item in value]
+        return value
+
+    return fix_items
+
+
+def _blank_to_null(value: t.Any) -> t.Any:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+def _naive_to_utc(value: t.Any) -> t.Any:
+    if isinstance(value, str) and (match := _NAIVE_DATETIME.match(value.strip())):
+        return f"{match[1]}T{match[2]}Z"
+    return value
+
+
+def _numeric_string_to_number(value: t.Any) -> t.Any:
+    if isinstance(value, str) and _NUMBER.match(value):
+        number = decimal.Decimal(value.strip())
+        return int(number) if number == number.to_integral_value() and "." not in value and "e" not in value.lower() else number
+    return value
+
+
+def _integer_string_to_integer(value: t.Any) -> t.Any:
+    if isinstance(value, str) and _NUMBER.match(value):
+        number = decimal.Decimal(value.strip())
+        if number == number.to_integral_value():
+            return int(number)
+    return value
+
+
+def _integer_to_string(value: t.Any) -> t.Any:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
