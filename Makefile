@@ -11,9 +11,13 @@ export MELTANO_SEND_ANONYMOUS_USAGE_STATS := false
 PACKAGE_FILES := $(wildcard taps/*/pyproject.toml targets/*/pyproject.toml sandbox/pyproject.toml)
 PLUGIN_FILES := meltano.yml $(wildcard plugins/extractors/*.meltano.yml)
 
-.PHONY: demo test install clean
+.PHONY: demo test sandbox install clean
 demo: install
 	$(BIN)/python scripts/demo.py
+
+# The local API sandbox in the foreground (Ctrl-C stops it); its URLs go to output/sandbox.env.
+sandbox: install
+	$(BIN)/python -m api_sandbox serve --env-file output/sandbox.env
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -34,4 +38,4 @@ $(VENV)/.installed: requirements-dev.txt $(PACKAGE_FILES)
 	touch $@
 
 clean:
-	rm -rf $(VENV) .meltano output/*.duckdb output/*.jsonl output/sandbox.env
+	rm -rf $(VENV) .meltano output/dev output/prod output/sandbox output/sandbox.env

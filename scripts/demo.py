@@ -1,6 +1,6 @@
 """`make demo`: the main job on the embedded default.
 
-Starts the local API sandbox, runs every tap present into DuckDB (output/warehouse.duckdb) with
+Starts the local API sandbox, runs every tap present into DuckDB (output/sandbox/warehouse.duckdb) with
 `meltano --environment=sandbox run`, prints a row count per table, and stops the sandbox. Run it
 again and the second run is incremental: Meltano keeps the sandbox environment's state. When the
 warehouse file is missing (first run, or deleted to start over) the run is a full refresh.
@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 OUTPUT = ROOT / "output"
 ENV_FILE = OUTPUT / "sandbox.env"
-WAREHOUSE = OUTPUT / "warehouse.duckdb"
+WAREHOUSE = OUTPUT / "sandbox" / "warehouse.duckdb"  # meltano.yml: output/<environment>/
 
 
 def taps_present() -> list[str]:

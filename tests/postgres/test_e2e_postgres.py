@@ -17,6 +17,7 @@ import typing as t
 
 import pytest
 from support.compare import assert_same, by_key
+from support.meltano import SandboxMeltano
 from support.paths import ROOT
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("meltano_plugins")]
@@ -44,10 +45,12 @@ def _api(api: str) -> t.Any:
 
 def assert_database_equals_source(postgres, database, api, fake, previous=None):
     source = api.source(fake)
-    present = postgres.tables(database, api.SCHEMA)
+    # meltano.yml names PostgreSQL schemas <environment>_<tap schema>: sandbox rows stay apart.
+    schema = f"{SandboxMeltano.environment}_{api.SCHEMA}"
+    present = postgres.tables(database, schema)
     for stream, key in api.STREAMS.items():
         assert stream in present, f"{stream}: no table in PostgreSQL ({sorted(present)})"
-        loaded = by_key([r for r in postgres.rows(database, api.SCHEMA, stream) if r.get("_sdc_deleted_at") is None], key)
+        loaded = by_key([r for r in postgres.rows(database, schema, stream) if r.get("_sdc_deleted_at") is None], key)
         expected = by_key(source[stream], key)
         vanished = loaded.keys() - expected.keys()
         # Rows deleted at the source stay unless the tap ends a snapshot with ACTIVATE_VERSION,

@@ -1,6 +1,7 @@
 """Compare records across representations: the fake's JSON, a Singer destination, dlt's tables.
 
-Every side is brought to one canonical form (../shared/reference/dlt-semantics.md §8.7):
+Every side is brought to one canonical form, the differences between dlt's tables, a Singer
+destination and the API's JSON that are representation, not data:
 
 - nested dicts are flattened with ``__`` (as dlt stores them); lists stay lists, compared
   element by element and in order, each element canonical too;

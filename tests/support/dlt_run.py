@@ -3,8 +3,7 @@
 dlt is a test-only dependency (``requirements-dev.txt``). It runs in the test process, against
 the same running fake as the Singer pipeline, with telemetry off and every dlt directory
 (data dir, project dir, pipelines dir) in the test's temporary folder, so nothing outside it is
-read or written and no host other than 127.0.0.1 is contacted
-(../shared/reference/dlt-semantics.md §6).
+read or written and no host other than 127.0.0.1 is contacted.
 
 :func:`read_dlt` turns dlt's relational layout back into one nested record per root row: dict
 fields stay flattened (``location__type``, as dlt stores them), and every child table

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import typing as t
 from dataclasses import dataclass, field
@@ -36,6 +37,11 @@ class SandboxMeltano:
     workdir: Path
     fakes: dict[str, FakeAPI] = field(default_factory=dict)
     extra_env: dict[str, str] = field(default_factory=dict)
+    environment: str = "sandbox"
+    #: The Meltano project to run (``ROOT``, or a copy made by :func:`project_copy`).
+    project: Path = ROOT
+    #: Send the loaders' output to ``workdir`` instead of where meltano.yml says.
+    redirect_outputs: bool = True
 
     @property
     def warehouse(self) -> Path:
@@ -46,14 +52,15 @@ class SandboxMeltano:
         return self.workdir / "jsonl"
 
     def env(self) -> dict[str, str]:
+        self.workdir.mkdir(parents=True, exist_ok=True)
         env = dict(os.environ)
         env.update(
             MELTANO_CLI_DISABLE_VERSION_CHECK="1",
             MELTANO_SEND_ANONYMOUS_USAGE_STATS="false",
             MELTANO_DATABASE_URI=f"sqlite:///{self.workdir / 'meltano.db'}",
-            TARGET_DUCKDB_FILEPATH=str(self.warehouse),
-            TARGET_JSONL_DESTINATION_PATH=str(self.jsonl_dir),
         )
+        if self.redirect_outputs:
+            env.update(TARGET_DUCKDB_FILEPATH=str(self.warehouse), TARGET_JSONL_DESTINATION_PATH=str(self.jsonl_dir))
         for name, fake in self.fakes.items():
             env[f"SANDBOX_{name.upper()}_URL"] = fake.url
         env.update(self.extra_env)
@@ -61,8 +68,8 @@ class SandboxMeltano:
 
     def meltano(self, *args: str, timeout: float = 600) -> MeltanoResult:
         completed = subprocess.run(
-            [str(MELTANO), "--environment=sandbox", *args],
-            cwd=ROOT,
+            [str(MELTANO), f"--environment={self.environment}", *args],
+            cwd=self.project,
             env=self.env(),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -78,6 +85,16 @@ class SandboxMeltano:
 
     def state(self, tap: str, target: str = "target-duckdb") -> dict[str, t.Any]:
         """The state Meltano saved for ``tap`` → ``target`` (the JSON line of `meltano state get`)."""
-        result = self.meltano("state", "get", f"sandbox:{tap}-to-{target}").check()
+        result = self.meltano("state", "get", f"{self.environment}:{tap}-to-{target}").check()
         line = next(line for line in result.output.splitlines() if line.startswith("{"))
         return json.loads(line)
+
+
+def project_copy(destination: Path) -> Path:
+    """The Meltano project (meltano.yml and its plugin files) in ``destination``, using the
+    installed plugins of the repository, so a run's outputs under ``output/`` land there."""
+    destination.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "meltano.yml", destination / "meltano.yml")
+    shutil.copytree(ROOT / "plugins", destination / "plugins")  # included files must lie inside
+    (destination / ".meltano").symlink_to(ROOT / ".meltano", target_is_directory=True)
+    return destination

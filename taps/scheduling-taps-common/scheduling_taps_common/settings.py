@@ -29,7 +29,8 @@ def api_url(default: str) -> th.Property:
 
 
 def credential(name: str, description: str) -> th.Property:
-    return th.Property(name, th.StringType, required=True, secret=True, title=name, description=description)
+    title = name.replace("api_", "API ").replace("_", " ")  # api_key -> "API key"
+    return th.Property(name, th.StringType, required=True, secret=True, title=title, description=description)
 
 
 def start_date(description: str) -> th.Property:

@@ -10,6 +10,7 @@ from functools import cached_property
 import requests
 from singer_sdk import Tap
 from singer_sdk.exceptions import ConfigValidationError, FatalAPIError, RetriableAPIError
+from singer_sdk.helpers.capabilities import CapabilitiesEnum, PluginCapabilities, TapCapabilities
 from typing_extensions import override
 
 from scheduling_taps_common import settings
@@ -20,6 +21,19 @@ from scheduling_taps_common.retry import MAX_RETRIES
 
 class SchedulingTap(Tap):
     """Base for the five taps."""
+
+    #: The SDK's tap capabilities but BATCH: snapshot streams send ACTIVATE_VERSION after their
+    #: listing, which in batch mode would reach the loader before the BATCH holding the records.
+    capabilities: t.ClassVar[list[CapabilitiesEnum]] = [
+        TapCapabilities.CATALOG,
+        TapCapabilities.STATE,
+        TapCapabilities.DISCOVER,
+        TapCapabilities.ACTIVATE_VERSION,
+        PluginCapabilities.ABOUT,
+        PluginCapabilities.STREAM_MAPS,
+        PluginCapabilities.FLATTENING,
+        PluginCapabilities.STRUCTURED_LOGGING,
+    ]
 
     def __init__(self, *args: t.Any, validate_config: bool = True, **kwargs: t.Any) -> None:
         # The SDK checks types, ranges and required settings; formats (`start_date`, `api_url`)

@@ -154,7 +154,9 @@ class DuckDBSink(BatchSink):
 
     @property
     def schema_name(self) -> str:
-        return safe_identifier(self.config.get("default_target_schema") or "main")
+        # Meltano tells a loader which extractor feeds it; its load schema keeps taps apart.
+        schema = self.config.get("default_target_schema") or os.environ.get("MELTANO_EXTRACT__LOAD_SCHEMA")
+        return safe_identifier(schema or "main")
 
     @property
     def table_name(self) -> str:

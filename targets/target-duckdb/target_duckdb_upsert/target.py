@@ -44,12 +44,12 @@ class TargetDuckDB(Target):
         th.Property(
             "default_target_schema",
             th.StringType,
-            default="main",
             title="Target schema",
             description=(
-                "Database schema the tables are written to (created if missing). "
-                "Tables are named after the stream, lower-cased, with any character "
-                "outside [a-z0-9_] replaced by `_`."
+                "Database schema the tables are written to (created if missing). Default: the "
+                "extractor's load schema when run by Meltano (`MELTANO_EXTRACT__LOAD_SCHEMA`, "
+                "e.g. `tap_calendly`), else `main`. Tables are named after the stream, "
+                "lower-cased, with any character outside [a-z0-9_] replaced by `_`."
             ),
         ),
         th.Property(
