@@ -11,29 +11,44 @@ export MELTANO_SEND_ANONYMOUS_USAGE_STATS := false
 PACKAGE_FILES := $(wildcard taps/*/pyproject.toml targets/*/pyproject.toml sandbox/pyproject.toml)
 PLUGIN_FILES := meltano.yml $(wildcard plugins/extractors/*.meltano.yml)
 
-.PHONY: demo test sandbox install clean
+.PHONY: demo test sandbox install install-dev clean
 demo: install
 	$(BIN)/python scripts/demo.py
+
+test: install-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The local API sandbox in the foreground (Ctrl-C stops it); its URLs go to output/sandbox.env.
 sandbox: install
 	$(BIN)/python -m api_sandbox serve --env-file output/sandbox.env
 
-test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+# Running needs the runtime packages and the plugins the demo runs; testing adds the test
+# stack and every other plugin (target-jsonl, target-postgres).
+install: $(VENV)/.runtime .meltano/.runtime
+install-dev: $(VENV)/.dev .meltano/.all
 
-install: $(VENV)/.installed .meltano/.installed
-
-# The dev/test environment. uv (like Meltano's own installs) accepts each package editable
-# next to the path dependency the taps declare on scheduling-taps-common; pip refuses that.
-$(VENV)/.installed: requirements-dev.txt $(PACKAGE_FILES)
+# uv (like Meltano's own installs) accepts each package editable next to the path dependency
+# the taps declare on scheduling-taps-common; pip refuses that.
+$(VENV)/.uv:
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv>=0.9,<1"
+	touch $@
+
+$(VENV)/.runtime: $(VENV)/.uv requirements.txt $(PACKAGE_FILES)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements-dev.txt
 	touch $@
 
 # One virtualenv per plugin under .meltano/, installed offline (every plugin is custom).
-.meltano/.installed: $(VENV)/.installed $(PLUGIN_FILES) $(PACKAGE_FILES)
+.meltano/.runtime: $(VENV)/.runtime $(PLUGIN_FILES) $(PACKAGE_FILES)
+	$(BIN)/meltano install --plugin-type extractor
+	$(BIN)/meltano install --plugin-type loader target-duckdb
+	touch $@
+
+.meltano/.all: .meltano/.runtime
 	$(BIN)/meltano install
 	touch $@
 
