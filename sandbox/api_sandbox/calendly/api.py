@@ -1,4 +1,5 @@
-"""Fake Calendly API v2 (https://api.calendly.com), per ../shared/reference/apis.md §3.
+"""Fake Calendly API v2 (https://api.calendly.com), as Calendly documents it (its OpenAPI 2.0.0 and
+API reference; the field lists are in tests/contract/calendly/documented_fields.json).
 
 Reproduces: Bearer auth and the 401 body, ``collection``/``pagination`` envelopes, ``count``
 (1-100, default 20) with ``page_token`` (opaque; ``next_page_token`` null at the end), the

@@ -1,7 +1,11 @@
 """Generated Calendly organisation: users, memberships, groups, event types, events, invitees.
 
-Every field of ../shared/reference/schemas/calendly.json is present (or, where the API omits
-it, absent the way the API omits it: ``cancellation`` only on canceled events/invitees).
+Every field Calendly documents (tests/contract/calendly/documented_fields.json) is present, or
+absent the way the API omits it (``cancellation`` only on canceled events and invitees), with
+the types the vendor's own examples show: a Zoom location's ``data.id`` is mostly an integer
+(the OpenAPI example and recorded responses) and sometimes the string its schema declares, and
+its ``type`` is mostly ``zoom`` (examples, recorded responses) rather than the schema's
+``zoom_conference``.
 """
 
 from __future__ import annotations
@@ -127,59 +131,142 @@ class CalendlyData:
             "custom_questions": [
                 {
                     "name": self.fake.phrase(3) + "?",
-                    "type": self.fake.choice(("string", "text", "phone_number", "single_select", "multi_select")),
+                    "type": question_type,
                     "position": position,
                     "enabled": self.fake.chance(0.9),
                     "required": self.fake.chance(0.3),
-                    "answer_choices": [self.fake.phrase(1) for _ in range(self.fake.rng.randint(0, 3))],
+                    "answer_choices": self._answer_choices(question_type),
                     "include_other": self.fake.chance(0.2),
                 }
-                for position in range(self.fake.rng.randint(0, 3))
+                for position, question_type in enumerate(
+                    self.fake.choice(("string", "text", "phone_number", "single_select", "multi_select"))
+                    for _ in range(self.fake.rng.randint(0, 3))
+                )
             ],
             "deleted_at": self._past() if deleted else None,
             "kind_description": "One-on-One" if kind == "solo" else "Group",
             "admin_managed": self.fake.chance(0.15),
             "duration_options": self.fake.maybe(sorted({duration, self.fake.choice((15, 30, 60))}), 0.5),
             "locations": self.fake.maybe(
-                [{"kind": self.fake.choice(("physical", "zoom_conference", "google_conference", "outbound_call"))}],
-                0.3,
+                [self._location_option() for _ in range(self.fake.rng.randint(1, 2))], 0.2
             ),
-            "position": self.fake.maybe(self.fake.rng.randint(0, 20), 0.3),
+            "position": self.fake.rng.randint(0, 20),
         }
 
-    def _location(self) -> dict[str, t.Any] | None:
-        kind = self.fake.choice(("zoom_conference", "physical", "google_conference", "outbound_call", None))
-        if kind == "zoom_conference":
-            return {
-                "type": kind,
-                "status": "pushed",
-                "join_url": f"https://zoom.us/j/{self.fake.rng.randint(10**9, 10**10)}",
-                "data": {
-                    "id": str(self.fake.rng.randint(10**9, 10**10)),
-                    "settings": {
-                        "global_dial_in_numbers": [
-                            {
-                                "number": self.fake.phone(),
-                                "country": country,
-                                "type": "toll",
-                                "city": city,
-                                "country_name": country,
-                            }
-                            for city, country in self.fake.rng.sample(CITIES, 2)
-                        ]
-                    },
-                    "extra": {"intl_numbers_url": "https://zoom.us/u/abc"},
-                    "password": self.fake.hex_id(6),
-                },
-            }
-        if kind == "google_conference":
-            return {"type": kind, "status": "pushed", "join_url": f"https://meet.google.com/{self.fake.hex_id(10)}"}
-        if kind == "physical":
+    def _answer_choices(self, question_type: str) -> list[str] | None:
+        if question_type in ("single_select", "multi_select"):
+            return [self.fake.phrase(1) for _ in range(self.fake.rng.randint(2, 4))]
+        # The list examples send [] for the other types, the schema's own examples null.
+        return self.fake.maybe([], 0.3)
+
+    def _location_option(self) -> dict[str, t.Any]:
+        """One of an event type's configured locations (``locations[]``)."""
+        kind = self.fake.choice((
+            "physical", "inbound_call", "outbound_call", "ask_invitee", "custom",
+            "zoom_conference", "google_conference", "microsoft_teams_conference", "gotomeeting_conference",
+        ))
+        option: dict[str, t.Any] = {"kind": kind}
+        if kind in ("physical", "custom"):
             city, _ = self.fake.choice(CITIES)
+            option["location"] = f"{self.fake.rng.randint(1, 200)} Main St, {city}"
+        if kind == "inbound_call":
+            option["phone_number"] = self.fake.phone()  # the host's number, which the invitee calls
+        if kind in ("physical", "inbound_call", "custom") or self.fake.chance(0.2):
+            option["additional_info"] = self.fake.maybe(self.fake.sentence(), 0.4)
+        return option
+
+    def _location(self) -> dict[str, t.Any] | None:
+        """An event's location: one of the ten documented location types, or none."""
+        kind = self.fake.choice((
+            "physical", "outbound_call", "inbound_call", "custom", "ask_invitee", "google_conference",
+            "zoom_conference", "zoom_conference", "gotomeeting", "microsoft_teams_conference", "webex_conference", None,
+        ))
+        if kind is None:
+            return None
+        city, country = self.fake.choice(CITIES)
+        if kind == "physical":
             return {"type": kind, "location": f"{self.fake.rng.randint(1, 200)} Main St, {city}"}
         if kind == "outbound_call":
+            return {"type": kind, "location": self.fake.maybe(self.fake.phone(), 0.1)}
+        if kind == "inbound_call":
             return {"type": kind, "location": self.fake.phone()}
-        return None
+        if kind == "custom":
+            return {"type": kind, "location": self.fake.maybe(self.fake.sentence(), 0.2)}
+        if kind == "ask_invitee":
+            return {"type": kind, "location": f"{self.fake.rng.randint(1, 200)} High St, {city}"}
+        # A conference: pushed once the provider created the meeting; before that (or when it
+        # failed) join_url and data are null, as the vendor's status examples show.
+        status = "pushed" if self.fake.chance(0.85) else self.fake.choice(("initiated", "processing", "failed"))
+        pushed = status == "pushed"
+        if kind == "zoom_conference":
+            kind = "zoom" if self.fake.chance(0.8) else "zoom_conference"
+        location: dict[str, t.Any] = {"type": kind, "status": status, "join_url": None}
+        if kind == "google_conference":  # no `data`; the link exists except while processing
+            if status != "processing":
+                location["join_url"] = f"https://calendly.com/events/{self.fake.hex_id(16).upper()}/google_meet"
+            return location
+        if not pushed:
+            location["data"] = None
+            return location
+        if kind in ("zoom", "zoom_conference"):
+            meeting_id = self.fake.rng.randint(10**10, 10**11)
+            location["join_url"] = f"https://us02web.zoom.us/j/{meeting_id}"
+            location["data"] = {
+                # An integer in the vendor's example and in recorded responses; the schema says string.
+                "id": meeting_id if self.fake.chance(0.8) else str(meeting_id),
+                "settings": {
+                    "global_dial_in_numbers": [
+                        {
+                            "number": self.fake.phone(),
+                            "country": dial_country,
+                            "type": "toll",
+                            "city": dial_city,
+                            "country_name": dial_country,
+                        }
+                        for dial_city, dial_country in self.fake.rng.sample(CITIES, 2)
+                    ]
+                },
+                "extra": {"intl_numbers_url": f"https://us02web.zoom.us/u/{self.fake.hex_id(10)}"},
+                "password": str(self.fake.rng.randint(100000, 999999)),
+            }
+        elif kind == "gotomeeting":
+            meeting_id = self.fake.rng.randint(10**8, 10**9)
+            location["join_url"] = f"https://www.gotomeeting.com/join/{meeting_id}"
+            location["data"] = {
+                "uniqueMeetingId": meeting_id,
+                "conferenceCallInfo": f"{country}: {self.fake.phone()}\nAccess Code: {meeting_id}",
+            }
+        elif kind == "microsoft_teams_conference":
+            conference_id = str(self.fake.rng.randint(10**5, 10**7))
+            location["join_url"] = f"https://teams.microsoft.com/l/meetup-join/{self.fake.hex_id(12)}"
+            location["data"] = {
+                "id": conference_id,
+                "audioConferencing": self.fake.maybe(
+                    {
+                        "conferenceId": conference_id,
+                        "dialinUrl": f"https://dialin.teams.microsoft.com/{self.fake.uuid()}?id={conference_id}",
+                        "tollNumber": self.fake.phone().replace(" ", ""),
+                    },
+                    0.3,
+                ),
+            }
+        else:  # webex_conference
+            meeting_id = f"m{self.fake.hex_id(32)}"
+            location["join_url"] = f"https://acme.webex.com/acme/j.php?MTID={meeting_id}"
+            location["data"] = {
+                "id": meeting_id,
+                "telephony": {
+                    "callInNumbers": [
+                        {
+                            "label": f"{country} Toll",
+                            "callInNumber": str(self.fake.rng.randint(10**10, 10**11)),
+                            "tollType": "toll",
+                        }
+                    ]
+                },
+                "password": self.fake.hex_id(11),
+            }
+        return location
 
     def _invitee(self, event: dict[str, t.Any], created: str) -> dict[str, t.Any]:
         first, last = self.fake.person()
@@ -221,7 +308,7 @@ class CalendlyData:
                     "external_id": self.fake.token("ch_", 16),
                     "provider": self.fake.choice(("stripe", "paypal")),
                     "amount": float(self.fake.choice((25, 49.5, 100))),
-                    "currency": "USD",
+                    "currency": self.fake.choice(("USD", "USD", "EUR", "GBP", "CAD", "AUD")),
                     "terms": self.fake.maybe("Non-refundable", 0.5),
                     "successful": True,
                 }
@@ -261,6 +348,8 @@ class CalendlyData:
             "start_time": iso(start, micro=True),
             "end_time": iso(end, micro=True),
             "event_type": event_type["uri"],
+            # Not in the Event schema, but in the vendor's Get Event example.
+            "booking_method": event_type["booking_method"],
             "location": self._location(),
             "invitees_counter": {"total": count, "active": count, "limit": max(count, 1 if event_type["kind"] == "solo" else 200)},
             "created_at": created,
@@ -278,14 +367,23 @@ class CalendlyData:
                 {"email": self.fake.email(*self.fake.person(), "guest.example"), "created_at": created, "updated_at": created}
                 for _ in range(self.fake.rng.randint(0, 2))
             ],
-            "calendar_event": self.fake.maybe({"kind": "google", "external_id": self.fake.hex_id(26)}, 0.3),
+            "calendar_event": self.fake.maybe(
+                {"kind": self.fake.choice(("google", "google", "outlook", "exchange", "icloud", "outlook_desktop")),
+                 "external_id": self.fake.hex_id(26)},
+                0.3,
+            ),
             "meeting_notes_plain": self.fake.maybe(self.fake.sentence(), 0.7),
             "meeting_notes_html": self.fake.maybe(f"<p>{self.fake.sentence()}</p>", 0.7),
         }
         self.events.append(event)
         self.invitees[uuid_of(event["uri"])] = [self._invitee(event, created) for _ in range(count)]
-        if may_cancel and self.fake.chance(0.12) and start < self.anchor + dt.timedelta(days=60):
-            self._cancel(event, at=created, by_invitee=self.fake.chance(0.5))
+        if may_cancel:  # generated history (not a change made by mutate)
+            if self.fake.chance(0.12) and start < self.anchor + dt.timedelta(days=60):
+                self._cancel(event, at=created, by_invitee=self.fake.chance(0.5))
+            elif start < self.anchor and self.fake.chance(0.08):
+                # The host marked an invitee of a past meeting as a no-show.
+                marked_at = min(end + dt.timedelta(hours=1), self.anchor)
+                self._mark_no_show(self.invitees[uuid_of(event["uri"])][0], at=iso(marked_at, micro=True))
         return event
 
     # -- changes ----------------------------------------------------------------------------
@@ -301,6 +399,9 @@ class CalendlyData:
         event["invitees_counter"]["active"] = 0
         for invitee in self.invitees[uuid_of(event["uri"])]:
             invitee.update(status="canceled", canceled=True, cancellation=dict(cancellation), updated_at=at)
+
+    def _mark_no_show(self, invitee: dict[str, t.Any], *, at: str) -> None:
+        invitee.update(no_show={"uri": f"{API}/invitee_no_shows/{self.fake.uuid()}", "created_at": at}, updated_at=at)
 
     def mutate(self, *, seed: int = 2, changes: int = 5) -> dict[str, list[str]]:
         """Apply a realistic round of changes; returns the URIs touched, by kind of change."""
@@ -346,8 +447,7 @@ class CalendlyData:
         for event in rng.sample(recent_past, min(changes, len(recent_past))):
             # A no-show changes the invitee only: the event itself keeps its updated_at.
             invitee = self.invitees[uuid_of(event["uri"])][0]
-            at = self.tick()
-            invitee.update(no_show={"uri": f"{API}/invitee_no_shows/{self.fake.uuid()}", "created_at": at}, updated_at=at)
+            self._mark_no_show(invitee, at=self.tick())
             touched["no_show"].append(invitee["uri"])
         for event_type in rng.sample(self.event_types, min(changes, len(self.event_types))):
             event_type.update(name=f"{event_type['name'] or 'Meeting'} v2", updated_at=self.tick())

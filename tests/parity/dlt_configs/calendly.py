@@ -1,21 +1,22 @@
-"""dlt translation of the Calendly seed (../shared/seeds/002_c3f389e759c779d0.txt).
+"""dlt translation of the Calendly config of the original dlt specification.
 
-The seed's ``rest_api_source`` dict, kept as close as dlt allows. Every changed key:
+The original ``rest_api_source`` dict, kept as close as dlt allows. Every changed key:
 
 - ``client.base_url`` ``https://api.example.com`` → the fake's URL; ``client.auth.token``
   ``dlt.secrets["api_key"]`` → the sandbox token. Values only, no semantic change.
 - ``event_types``, ``groups``, ``organization_memberships``, ``scheduled_events``: **added**
   ``params.organization`` = the organization URI. The real API answers 400 without a scope
-  parameter (../shared/reference/apis.md §8.4); the tap reads it from ``/users/me``, here it is
-  the fake's organization.
-- ``event_invitees``: the seed's path placeholder ``{scheduled_event_id}`` has no resolver, which
-  dlt rejects. Translated to dlt's ``resolve`` parameter on the ``scheduled_events`` resource.
-  Calendly records have no ``id`` (the seed's name), so the field is the event UUID taken from
-  the last segment of ``uri`` with a jsonpath-ng ``split`` (``uri`` is
+  parameter (Calendly's API reference: "Either `organization` or `user` are required"); the tap
+  reads it from ``/users/me``, here it is the fake's organization.
+- ``event_invitees``: the original path placeholder ``{scheduled_event_id}`` has no resolver,
+  which dlt rejects. Translated to dlt's ``resolve`` parameter on the ``scheduled_events``
+  resource. Calendly records have no ``id`` (the original's name), so the field is the event UUID
+  taken from the last segment of ``uri`` with a jsonpath-ng ``split`` (``uri`` is
   ``https://api.calendly.com/scheduled_events/<uuid>``: segment 4).
 - Pagination (``cursor`` on ``pagination.next_page_token`` / ``page_token``) and the data
-  selectors are valid dlt and unchanged; no ``count`` is sent (seed), so the API's 20 per page.
-- No key of this seed is an Airbyte-style key, and it declares no incremental: dlt re-reads
+  selectors are valid dlt and unchanged; no ``count`` is sent (as in the original), so the API's
+  20 per page.
+- No key of the original is an Airbyte-style key, and it declares no incremental: dlt re-reads
   every resource on every run and merges on ``uri``.
 """
 
@@ -23,7 +24,6 @@ from __future__ import annotations
 
 import typing as t
 
-SEED = "002_c3f389e759c779d0.txt"
 TAP = "tap-calendly"
 SCHEMA = "tap_calendly"
 #: stream -> primary key (the same in dlt, from resource_defaults, and in the tap)
