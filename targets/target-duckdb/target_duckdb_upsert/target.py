@@ -8,6 +8,7 @@ from singer_sdk import typing as th
 from singer_sdk.helpers.capabilities import PluginCapabilities, TargetCapabilities
 from singer_sdk.target_base import Target
 
+from target_duckdb_upsert.columns import safe_identifier
 from target_duckdb_upsert.sinks import DuckDBSink
 from target_duckdb_upsert.warehouse import DuckDBWarehouse
 
@@ -141,15 +142,40 @@ class TargetDuckDB(Target):
         )
 
     def process_endofpipe(self) -> None:
-        """Commit everything, then apply ACTIVATE_VERSION cleanups, then close.
+        """Commit everything, apply ACTIVATE_VERSION cleanups, record the load history, close.
 
         Cleanups run only here, at the end of a complete input, never on a
         termination signal: a sync that stopped half-way must not delete rows.
         """
         self.drain_all()
         self.warehouse.activate_versions(hard_delete=bool(self.config.get("hard_delete")))
+        entries = self.warehouse.record_load_history()
         super().process_endofpipe()
         self.warehouse.close()
+        for line in change_report(entries):
+            self.logger.info("%s", line)
+
+    def _process_state_message(self, message_dict: dict) -> None:
+        # The bookmark each stream reached, for the load history.
+        bookmarks = (message_dict.get("value") or {}).get("bookmarks") or {}
+        for stream, bookmark in bookmarks.items():
+            if isinstance(bookmark, dict) and bookmark.get("replication_key_value") is not None:
+                self.warehouse.bookmarks[safe_identifier(stream)] = bookmark["replication_key_value"]
+        super()._process_state_message(message_dict)
+
+
+def change_report(entries: list[dict[str, t.Any]]) -> list[str]:
+    """This run's changes per table, as aligned text lines."""
+    if not entries:
+        return ["Load report: no records received."]
+    columns = ("received", "inserted", "updated", "unchanged", "deleted", "soft_deleted", "rows_now")
+    names = [f"{e['schema_name']}.{e['table_name']}" for e in entries]
+    width = max(len(n) for n in [*names, "table"])
+    lines = [f"Load report ({entries[0]['load_id'][:8]}):", f"{'table':<{width}}  " + "  ".join(f"{c:>12}" for c in columns) + "  bookmark"]
+    for name, entry in zip(names, entries, strict=True):
+        counts = "  ".join(f"{entry[c]:>12,}" for c in columns)
+        lines.append(f"{name:<{width}}  {counts}  {entry['bookmark'] or ''}")
+    return lines
 
 
 if __name__ == "__main__":

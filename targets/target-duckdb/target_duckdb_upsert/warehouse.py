@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import json
 import logging
+import os
 import typing as t
+import uuid
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import duckdb
@@ -13,6 +17,28 @@ from target_duckdb_upsert.columns import normalize_type, quote, widen
 
 # One NDJSON line holds one record; nested payloads can be large.
 _MAX_RECORD_BYTES = 64 * 1024 * 1024
+
+#: The load-history table, one per target schema, beside the tables it describes.
+LOAD_HISTORY = "_load_history"
+
+#: Columns that describe a load, not the source's data: not compared for "unchanged".
+_METADATA_PREFIX = "_sdc_"
+
+
+@dataclass
+class TableChanges:
+    """What one run did to one table."""
+
+    received: int = 0  # records loaded (after keeping the last one per key within a batch)
+    inserted: int = 0  # new keys
+    updated: int = 0  # existing keys whose data changed
+    unchanged: int = 0  # existing keys sent again with the same data
+    deleted: int = 0  # rows removed (hard delete, ACTIVATE_VERSION, overwrite)
+    soft_deleted: int = 0  # rows marked with _sdc_deleted_at by ACTIVATE_VERSION
+
+    def add(self, **counts: int) -> None:
+        for name, count in counts.items():
+            setattr(self, name, getattr(self, name) + int(count or 0))
 
 
 class DuckDBWarehouse:
@@ -31,6 +57,12 @@ class DuckDBWarehouse:
         self._pending_versions: dict[tuple[str, str], int] = {}
         # Tables already emptied by load_method=overwrite during this run.
         self._overwritten: set[tuple[str, str]] = set()
+        #: This run's load history: one id, the start, and the changes per (schema, table).
+        self.load_id = uuid.uuid4().hex
+        self.started_at = datetime.datetime.now(tz=datetime.timezone.utc)
+        self.changes: dict[tuple[str, str], TableChanges] = {}
+        #: The last bookmark each stream's STATE carried, by table name.
+        self.bookmarks: dict[str, t.Any] = {}
 
     @property
     def connection(self) -> duckdb.DuckDBPyConnection:
@@ -111,7 +143,8 @@ class DuckDBWarehouse:
         Keyed tables get delete-then-insert by key (whole-row replacement, like
         dlt's merge); key columns are compared with IS NOT DISTINCT FROM so a null
         key part still matches. Rows whose ``deleted_flag`` column is set are
-        removed and not inserted (hard delete).
+        removed and not inserted (hard delete). The batch's effect (inserted,
+        updated, unchanged, deleted) is counted inside the same transaction.
         """
         con = self.connection
         full_name = f"{quote(schema)}.{quote(table)}"
@@ -122,6 +155,7 @@ class DuckDBWarehouse:
             + "}"
         )
         stage = quote(f"_stage_{table}")
+        changes = self.changes.setdefault((schema, table), TableChanges())
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute(
@@ -130,8 +164,10 @@ class DuckDBWarehouse:
                 f"columns = {columns_struct}, maximum_object_size = {_MAX_RECORD_BYTES})"
             )
             if overwrite and (schema, table) not in self._overwritten:
-                con.execute(f"DELETE FROM {full_name}")
+                (emptied,) = con.execute(f"DELETE FROM {full_name}").fetchone() or (0,)
+                changes.add(deleted=emptied)
                 self._overwritten.add((schema, table))
+            counts = self._count_changes(schema, table, stage, insert_columns, key_columns, deleted_flag)
             if key_columns:
                 matches = " AND ".join(
                     f"t.{quote(k)} IS NOT DISTINCT FROM s.{quote(k)}" for k in key_columns
@@ -147,6 +183,46 @@ class DuckDBWarehouse:
         except BaseException:
             con.execute("ROLLBACK")
             raise
+        changes.add(**counts)
+
+    def _count_changes(
+        self,
+        schema: str,
+        table: str,
+        stage: str,
+        insert_columns: t.Sequence[str],
+        key_columns: t.Sequence[str],
+        deleted_flag: str | None,
+    ) -> dict[str, int]:
+        """How the staged batch will change the table: compared by key, on the data columns."""
+        con = self.connection
+        full_name = f"{quote(schema)}.{quote(table)}"
+        if not key_columns:
+            (received,) = con.execute(f"SELECT count(*) FROM {stage}").fetchone() or (0,)
+            return {"received": received, "inserted": received}
+        types = self.table_columns(schema, table)
+        matches = " AND ".join(f"t.{quote(k)} IS NOT DISTINCT FROM s.{quote(k)}" for k in key_columns)
+        data = [c for c in insert_columns if not c.startswith(_METADATA_PREFIX)]
+        same = " AND ".join(
+            f"t.{quote(c)} IS NOT DISTINCT FROM CAST(s.{quote(c)} AS {types[c]})" for c in data
+        ) or "true"
+        flagged = f"s.{quote(deleted_flag)} IS NOT NULL" if deleted_flag else "false"
+        row = con.execute(
+            f"SELECT count(*), "
+            f"count(*) FILTER (WHERE NOT ({flagged}) AND t._present IS NULL), "
+            f"count(*) FILTER (WHERE NOT ({flagged}) AND t._present AND NOT ({same})), "
+            f"count(*) FILTER (WHERE NOT ({flagged}) AND t._present AND ({same})), "
+            f"count(*) FILTER (WHERE ({flagged}) AND t._present) "
+            f"FROM {stage} AS s LEFT JOIN (SELECT *, true AS _present FROM {full_name}) AS t ON {matches}"
+        ).fetchone()
+        received, inserted, updated, unchanged, deleted = row or (0, 0, 0, 0, 0)
+        return {
+            "received": received,
+            "inserted": inserted,
+            "updated": updated,
+            "unchanged": unchanged,
+            "deleted": deleted,
+        }
 
     # ACTIVATE_VERSION
 
@@ -179,14 +255,65 @@ class DuckDBWarehouse:
                     [datetime.datetime.now(tz=datetime.timezone.utc), version],
                 ).fetchall()
                 action = "Soft-deleted"
-            self.logger.info(
-                "%s %s rows of %s older than version %s",
-                action,
-                deleted[0][0] if deleted else 0,
-                full_name,
-                version,
+            count = deleted[0][0] if deleted else 0
+            self.changes.setdefault((schema, table), TableChanges()).add(
+                **{"deleted" if hard_delete else "soft_deleted": count}
             )
+            self.logger.info("%s %s rows of %s older than version %s", action, count, full_name, version)
         self._pending_versions.clear()
+
+    # Load history
+
+    def record_load_history(self) -> list[dict[str, t.Any]]:
+        """Append this run's changes per table to each schema's load-history table; return them."""
+        finished_at = datetime.datetime.now(tz=datetime.timezone.utc)
+        con = self.connection
+        entries = []
+        for (schema, table), changes in sorted(self.changes.items()):
+            (rows_now,) = con.execute(
+                f"SELECT count(*) FROM {quote(schema)}.{quote(table)}"
+                + (" WHERE _sdc_deleted_at IS NULL" if "_sdc_deleted_at" in self.table_columns(schema, table) else "")
+            ).fetchone() or (0,)
+            bookmark = self.bookmarks.get(table)
+            entries.append(
+                {
+                    "load_id": self.load_id,
+                    "started_at": self.started_at,
+                    "finished_at": finished_at,
+                    "environment": os.environ.get("MELTANO_ENVIRONMENT"),
+                    "extractor": os.environ.get("MELTANO_EXTRACTOR_NAME"),
+                    "schema_name": schema,
+                    "table_name": table,
+                    **{f.name: getattr(changes, f.name) for f in fields(changes)},
+                    "rows_now": rows_now,
+                    "bookmark": None if bookmark is None else json.dumps(bookmark, default=str),
+                }
+            )
+        for schema in sorted({schema for schema, _ in self.changes}):
+            con.execute(f"CREATE TABLE IF NOT EXISTS {quote(schema)}.{quote(LOAD_HISTORY)} ({_HISTORY_COLUMNS})")
+            for entry in (e for e in entries if e["schema_name"] == schema):
+                names = [n for n in entry if n != "schema_name"]
+                con.execute(
+                    f"INSERT INTO {quote(schema)}.{quote(LOAD_HISTORY)} ({', '.join(names)}) "
+                    f"VALUES ({', '.join('?' for _ in names)})",
+                    [entry[n] for n in names],
+                )
+        return entries
+
+
+_HISTORY_COLUMNS = ", ".join(
+    [
+        "load_id VARCHAR",
+        "started_at TIMESTAMPTZ",
+        "finished_at TIMESTAMPTZ",
+        "environment VARCHAR",
+        "extractor VARCHAR",
+        "table_name VARCHAR",
+        *(f"{f.name} BIGINT" for f in fields(TableChanges)),
+        "rows_now BIGINT",
+        "bookmark VARCHAR",
+    ]
+)
 
 
 def _sql_string(value: str) -> str:
