@@ -1,13 +1,15 @@
 """`make demo`: the main job on the embedded default.
 
 Starts the local API sandbox, runs every tap present into DuckDB (output/sandbox/warehouse.duckdb) with
-`meltano --environment=sandbox run`, prints a row count per table, and stops the sandbox. Run it
+`meltano --environment=sandbox run`, prints what the run changed per table (the loader's load
+history), and stops the sandbox. Run it
 again and the second run is incremental: Meltano keeps the sandbox environment's state. When the
 warehouse file is missing (first run, or deleted to start over) the run is a full refresh.
 """
 
 from __future__ import annotations
 
+import datetime
 import os
 import signal
 import subprocess
@@ -49,17 +51,25 @@ def start_sandbox(apis: list[str]) -> tuple[subprocess.Popen, dict[str, str]]:
     return process, urls
 
 
-def print_row_counts() -> None:
+def print_change_report(since: datetime.datetime) -> None:
+    """What this run did, per table: the loader's load history since ``since``."""
     with duckdb.connect(str(WAREHOUSE), read_only=True) as con:
-        found = con.execute(
-            "SELECT table_schema, table_name FROM information_schema.tables "
-            "WHERE table_schema LIKE 'tap_%' ORDER BY 1, 2"
-        ).fetchall()
-        print(f"\nRows per table in {WAREHOUSE.relative_to(ROOT)}:")
-        width = max((len(f"{s}.{t}") for s, t in found), default=10)
-        for schema, table in found:
-            (count,) = con.execute(f'SELECT count(*) FROM "{schema}"."{table}"').fetchone()
-            print(f"  {schema + '.' + table:<{width}}  {count:>8,}")
+        schemas = [s for (s,) in con.execute(
+            "SELECT DISTINCT table_schema FROM information_schema.tables WHERE table_name = '_load_history' ORDER BY 1"
+        ).fetchall()]
+        rows = []
+        for schema in schemas:
+            rows += con.execute(
+                f"SELECT '{schema}.' || table_name, inserted, updated, unchanged, deleted + soft_deleted, rows_now, "
+                f"coalesce(bookmark, '') FROM \"{schema}\"._load_history WHERE finished_at >= ? ORDER BY table_name",
+                [since],
+            ).fetchall()
+    headers = ("table", "inserted", "updated", "unchanged", "deleted", "rows now", "bookmark")
+    width = max([len(headers[0]), *(len(r[0]) for r in rows)])
+    print(f"\nWhat this run changed in {WAREHOUSE.relative_to(ROOT)}:")
+    print(f"  {headers[0]:<{width}}  " + "  ".join(f"{h:>9}" for h in headers[1:6]) + f"  {headers[6]}")
+    for table, *counts, bookmark in rows:
+        print(f"  {table:<{width}}  " + "  ".join(f"{c:>9,}" for c in counts) + f"  {bookmark}")
 
 
 def main() -> int:
@@ -75,11 +85,12 @@ def main() -> int:
         if not WAREHOUSE.exists():
             # Saved bookmarks describe data this warehouse no longer holds: start over.
             command.insert(3, "--full-refresh")
-        print("$ " + " ".join(command[1:]), flush=True)
+        print("$ meltano " + " ".join(command[1:]), flush=True)
+        started = datetime.datetime.now(tz=datetime.timezone.utc)
         result = subprocess.run(command, cwd=ROOT, env=env, check=False)
         if result.returncode != 0:
             return result.returncode
-        print_row_counts()
+        print_change_report(started)
         return 0
     finally:
         sandbox.send_signal(signal.SIGTERM)
