@@ -6,7 +6,7 @@ DuckDB loader, and print one Markdown table row per table.
 
 Each tap's README carries this table between ``<!-- column-types:start -->`` and
 ``<!-- column-types:end -->``; tests/common/test_readme_column_types.py fails when it is stale.
-Metadata columns (``_sdc_*``) are left out.
+Metadata columns (``_sdc_*``) and the loader's ``_load_history`` table are left out.
 """
 
 from __future__ import annotations
@@ -59,7 +59,8 @@ def column_types(api: str) -> dict[str, list[tuple[str, str]]]:
             with duckdb.connect(str(database), read_only=True) as connection:
                 rows = connection.execute(
                     "select table_name, column_name, data_type from information_schema.columns "
-                    "where table_schema = 'tap' and column_name not like '\\_sdc\\_%' escape '\\' "
+                    "where table_schema = 'tap' and table_name <> '_load_history' "
+                    "and column_name not like '\\_sdc\\_%' escape '\\' "
                     "order by table_name, ordinal_position"
                 ).fetchall()
     finally:

@@ -69,7 +69,7 @@ def test_time_zones_are_one_request_without_parameters(start_fake, run_savvycal)
 
 
 def test_time_zones_in_a_paginated_envelope_are_read_to_the_end_too(start_fake, run_savvycal):
-    # Open question in the reference: is /v1/time_zones unpaginated for every caller? If it ever
+    # SavvyCal documents a bare array but not that it holds for every caller. If /v1/time_zones ever
     # answers with the list envelope, the tap must follow it rather than lose zones.
     fake = start_fake("savvycal", seed=3, scale=0.05)
     zones = fake.data.time_zones()

@@ -1,4 +1,4 @@
-"""Fake SavvyCal API v1 (https://api.savvycal.com), per ../shared/reference/apis.md §2.
+"""Fake SavvyCal API v1 (https://api.savvycal.com), per SavvyCal's API reference (savvycal.com/docs/api).
 
 Reproduces:
 

@@ -1,9 +1,12 @@
 """Generated SavvyCal account: scopes, scheduling links, events with attendees, and time zones.
 
-Every field of ../shared/reference/schemas/savvycal.json is present, with the documented
-nulls (``link``/``poll``/``scope``/``scheduler``/``payment`` null where the booking had none,
-``canceled_at`` only on canceled events, ``rescheduled_at`` only on moved ones). Records keep
-a hidden insertion number (the API's internal integer id) that the list endpoints page by.
+Every field SavvyCal documents (tests/contract/savvycal/documented_fields.json: its API
+reference and resource pages) is present, with the documented nulls (``link``/``poll``/
+``scope``/``scheduler``/``payment`` null where the booking had none, ``canceled_at`` only on
+canceled events, ``rescheduled_at`` only on moved ones) and the value shapes SavvyCal's own
+examples show: an empty ``description``, numeric-string ``conferencing.meeting_id``, the CLDR
+territory ``"001"`` in ``metazone.territories``. Records keep a hidden insertion number (the
+API's internal integer id) that the list endpoints page by.
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ from api_sandbox.datagen import TIMEZONES, Faker, iso, today_utc
 WEB = "https://savvycal.com"
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
-#: States a booking can be in (resources/event); weights roughly as a busy account looks.
+#: States a booking can be in (the Event resource's seven, plus the API reference's
+#: ``awaiting_reschedule``); weights roughly as a busy account looks.
 EVENT_STATES = (
     ("confirmed", 70),
     ("canceled", 12),
@@ -28,8 +32,14 @@ EVENT_STATES = (
     ("awaiting_checkout", 3),
     ("declined", 3),
     ("checkout_expired", 3),
+    ("awaiting_reschedule", 2),
 )
-FIELD_TYPES = ("text", "long_text", "phone", "select", "checkbox")
+#: States of a paid booking whose checkout was never completed (its payment has no Stripe URL).
+CHECKOUT_PENDING = frozenset({"awaiting_checkout", "checkout_expired"})
+#: Custom field types; ``short_text`` and ``text`` are the ones SavvyCal's examples show.
+FIELD_TYPES = ("short_text", "text", "long_text", "phone", "select", "checkbox")
+#: Time slot increments (minutes) a scheduling link offers.
+INCREMENTS = (5, 10, 15, 30, 60)
 CONFERENCING = ("zoom", "google_meet", "microsoft_teams", "phone", "in_person", "custom")
 
 
@@ -48,6 +58,7 @@ class SavvyCalData:
         self.anchor = today_utc()
         self._seq = itertools.count(1000 + self.fake.rng.randint(0, 5000))
         n = lambda base: max(3, int(base * scale))  # noqa: E731
+        self.stripe_account = self.fake.hex_id(16)  # the account's Stripe Connect id, in payment URLs
         self.owner = self._person(organizer=True)
         self.teammates = [self._person(organizer=True) for _ in range(6)]
         self.scopes = [self._scope(f"{self.owner['first_name']} {self.owner['last_name']}", personal=True)] + [
@@ -130,6 +141,7 @@ class SavvyCalData:
             "description": self.fake.maybe(self.fake.sentence(), 0.1) or "",
             "durations": durations,
             "default_duration": self.fake.maybe(durations[0], 0.3),
+            "increment": self.fake.choice(INCREMENTS),
             "scope": dict(scope),
             "fields": self._fields(answered=False),
         }
@@ -152,10 +164,17 @@ class SavvyCalData:
             return {"type": kind, "join_url": None, "meeting_id": None, "instructions": f"Call {self.fake.phone()}"}
         return {"type": kind, "join_url": None, "meeting_id": None, "instructions": self.fake.maybe(self.fake.sentence(), 0.5)}
 
+    def _payment(self, amount: int, *, paid: bool) -> dict[str, t.Any]:
+        """The Payment resource: the Stripe dashboard ``url`` exists only once checkout is completed."""
+        dashboard = f"https://dashboard.stripe.com/acct_{self.stripe_account}/payments/pi_{self.fake.hex_id(24)}"
+        state = "paid" if paid else "awaiting_checkout"
+        return {"amount_total": amount, "state": state, "url": dashboard if paid else None}
+
     def _book(self, start: dt.datetime, *, created: dt.datetime | None = None, state: str | None = None) -> dict[str, t.Any]:
         """Create an event starting at ``start`` and store it after every existing one."""
         fake = self.fake
         link = fake.choice(self.links).body if fake.chance(0.85) else None
+        # A "Meeting Poll Preview": SavvyCal never lists its keys; shaped like the link and scope previews.
         poll = None if link else fake.maybe({"id": self.ulid("poll_"), "name": fake.phrase(2), "slug": fake.hex_id(8)}, 0.5)
         duration = fake.choice(link["durations"]) if link else fake.choice((15, 30, 45, 60))
         start = start.replace(second=0, microsecond=0, minute=start.minute // 15 * 15)
@@ -163,13 +182,21 @@ class SavvyCalData:
         created = created or min(start, self.anchor) - dt.timedelta(days=fake.rng.uniform(1, 45))
         organizer_person = fake.choice([self.owner, *self.teammates])
         scheduler_person = self._person() if link or poll else None
-        organizer = self._attendee(organizer_person, organizer=True, scheduler=False)
-        scheduler = self._attendee(scheduler_person, organizer=False, scheduler=True) if scheduler_person else None
+        # Now and then the owner books through their own link (trying it out): one attendee is both
+        # organizer and scheduler, and the organizer's custom-field answers are filled in.
+        self_booked = scheduler_person is not None and fake.chance(0.05)
+        organizer = self._attendee(organizer_person, organizer=True, scheduler=self_booked)
+        if self_booked:
+            scheduler = organizer
+        elif scheduler_person:
+            scheduler = self._attendee(scheduler_person, organizer=False, scheduler=True)
+        else:
+            scheduler = None
         guests = [self._attendee(self._person(), organizer=False, scheduler=False) for _ in range(fake.rng.randint(0, 2))]
         group = link is not None and fake.chance(0.1)
         price = fake.choice((2500, 4900, 10000)) if link and fake.chance(0.12) else None
         state = state or fake.rng.choices([s for s, _ in EVENT_STATES], [w for _, w in EVENT_STATES])[0]
-        if price is None and state in {"awaiting_checkout", "checkout_expired"}:
+        if price is None and state in CHECKOUT_PENDING:
             state = "confirmed"
         summary = f"{link['name'] if link else fake.phrase(2)} ({organizer['first_name']} / {scheduler['first_name'] if scheduler else 'team'})"
         event = {
@@ -177,7 +204,8 @@ class SavvyCalData:
             "uuid": str(uuidlib.UUID(int=fake.rng.getrandbits(128), version=4)),
             "state": state,
             "summary": summary,
-            "description": fake.maybe(fake.sentence(), 0.3),
+            # Null (the API reference) or empty (the vendor's webhook example) when there is none.
+            "description": fake.maybe(fake.sentence(), 0.3) or fake.choice((None, "")),
             "additional_info": fake.maybe(fake.sentence(), 0.7),
             "location": fake.maybe(f"{fake.rng.randint(1, 200)} Main St", 0.8),
             "created_at": iso(created),
@@ -193,7 +221,9 @@ class SavvyCalData:
             "buffer_before": fake.choice((0, 0, 5, 10, 15)),
             "buffer_after": fake.choice((0, 0, 5, 10, 15)),
             "is_group_session": group,
-            "maximum_group_size": fake.rng.randint(5, 30) if group else None,
+            # A required integer in the API reference, also on one-to-one events (value there: 1).
+            "maximum_group_size": fake.rng.randint(5, 30) if group else 1,
+            # "object[]", nullable, in the API reference, which never lists the objects' keys.
             "location_settings": (
                 [{"type": fake.choice(("zoom", "google_meet", "phone", "in_person")), "instructions": fake.maybe(fake.sentence(), 0.6)}]
                 if link and fake.chance(0.6)
@@ -210,16 +240,8 @@ class SavvyCalData:
             "scope": dict(link["scope"]) if link else None,
             "scheduler": scheduler,
             "organizer": organizer,
-            "attendees": [organizer, *([scheduler] if scheduler else []), *guests],
-            "payment": (
-                {
-                    "amount": price,
-                    "state": "paid" if state not in {"awaiting_checkout", "checkout_expired"} else "awaiting_checkout",
-                    "stripe_dashboard_link": f"https://dashboard.stripe.com/payments/pi_{fake.hex_id(24)}",
-                }
-                if price
-                else None
-            ),
+            "attendees": [organizer, *([scheduler] if scheduler and not self_booked else []), *guests],
+            "payment": self._payment(price, paid=state not in CHECKOUT_PENDING) if price else None,
             "metadata": fake.maybe({"source": fake.choice(("website", "newsletter", "crm"))}, 0.6) or {},
             "url": "",
         }
@@ -262,7 +284,9 @@ class SavvyCalData:
             key: [] for key in ("rescheduled", "canceled", "approved", "responded", "booked", "link_updated", "link_deleted", "link_added")
         }
         upcoming = [r.body for r in self.events if r.body["state"] == "confirmed" and r.body["start_at"] > iso(now)]
-        for event in rng.sample(upcoming, min(changes, len(upcoming))):
+        # In a small account, leave one upcoming booking for the cancellations below.
+        spare = 1 if len(upcoming) > 1 else 0
+        for event in rng.sample(upcoming, min(changes, len(upcoming) - spare)):
             self._reschedule(event, now + dt.timedelta(days=rng.uniform(1, 60)), at=now, reason="Mutation: moved")
             touched["rescheduled"].append(event["id"])
         upcoming = [e for e in upcoming if e["id"] not in touched["rescheduled"]]
@@ -310,8 +334,9 @@ class SavvyCalData:
 
 # -- time zones ---------------------------------------------------------------------------------
 
-#: CLDR metazones for the zones below: name, generic/standard/daylight long names, short names.
-_METAZONES: dict[str, tuple[str, str, str, str | None, str, str, str | None]] = {
+#: CLDR metazones for the zones below: name -> generic/standard/daylight long names, the same
+#: short, and the territory of the metazone's non-golden zones (None: no daylight-saving name).
+_METAZONES: dict[str, tuple[str, str, str | None, str, str, str | None, str]] = {
     "America_Eastern": ("Eastern Time", "Eastern Standard Time", "Eastern Daylight Time", "ET", "EST", "EDT", "US"),
     "America_Central": ("Central Time", "Central Standard Time", "Central Daylight Time", "CT", "CST", "CDT", "US"),
     "America_Mountain": ("Mountain Time", "Mountain Standard Time", "Mountain Daylight Time", "MT", "MST", "MDT", "US"),
@@ -430,7 +455,9 @@ def _time_zone(
                 "generic": short_generic,
                 "standard": short_standard,
             },
-            "territories": [territory],
+            # CLDR maps a metazone's golden zone to the world region "001" (SavvyCal's Chicago
+            # example), its other zones to their country.
+            "territories": ["001" if golden else territory],
         }
     return record
 

@@ -1,16 +1,17 @@
-"""dlt translation of the SavvyCal seed (../shared/seeds/001_6e08558a3bd23b1b.txt).
+"""dlt translation of the original dlt specification for SavvyCal.
 
-Changed keys (everything else is the seed's):
+Changed keys (everything else is the original specification's):
 
 - ``client.base_url`` → the fake's URL; the bearer token is the sandbox key instead of
   ``dlt.secrets``.
 - ``paginator.stop_condition: "metadata.after is none"`` (Airbyte-style, rejected) → removed:
   dlt's cursor paginator already stops when ``cursor_path`` (``metadata.after``) is null.
 - ``timezones.data_selector: []`` (not a JSONPath; rejected) → ``$``: ``/v1/time_zones`` answers
-  a bare array (apis.md §8.1), and a ``single_page`` paginator (dlt would otherwise try to
-  detect one).
-- ``events``: kept **as the seed has it, without** ``state``/``period``. SavvyCal then lists
-  only *confirmed upcoming* events (apis.md §8.1). The tap deliberately sends
+  a bare array (SavvyCal's Time Zones endpoint docs), and a ``single_page`` paginator (dlt would
+  otherwise try to detect one).
+- ``events``: kept **as the original specification has it, without** ``state``/``period``.
+  SavvyCal then lists only *confirmed upcoming* events (its List Events docs: ``state`` defaults
+  to ``confirmed``, ``period`` to ``upcoming``). The tap deliberately sends
   ``state=all&period=all``. This is the documented difference below (``DLT_MISSES``).
 """
 
@@ -18,7 +19,6 @@ from __future__ import annotations
 
 import typing as t
 
-SEED = "001_6e08558a3bd23b1b.txt"
 TAP = "tap-savvycal"
 SCHEMA = "tap_savvycal"
 STREAMS = {"events": "id", "scheduling_links": "id", "timezones": "id"}
@@ -61,24 +61,24 @@ _state: dict[str, t.Any] = {}
 
 def mutate(fake: t.Any, seed: int) -> None:
     touched = fake.data.mutate(seed=seed, changes=3)
-    # A deleted link always; cancellations need upcoming confirmed events left after the
-    # reschedules (the parity seed has them, and its dlt check insists on one).
+    # A deleted link always; cancellations need an upcoming confirmed event left after the
+    # reschedules (the fake's mutate leaves one, and the dlt check below insists on one).
     assert touched["link_deleted"] and (touched["canceled"] or touched["rescheduled"]), touched
     _state["touched"] = touched
 
 
-def _events_seed_view(dlt, singer, expected, *, phase):
-    """dlt (seed config) holds only events that were confirmed and upcoming when it read them."""
+def _events_original_view(dlt, singer, expected, *, phase):
+    """dlt (original config) holds only events that were confirmed and upcoming when it read them."""
     assert dlt.keys() <= expected.keys() | singer.keys()
     for key, row in dlt.items():
-        assert row.get("state") == "confirmed", f"dlt read a non-confirmed event {key}: the seed filter changed?"
+        assert row.get("state") == "confirmed", f"dlt read a non-confirmed event {key}: the original filter changed?"
     in_both = dlt.keys() & singer.keys()
     canceled = set()
     if phase == "incremental run":
         canceled = {(i,) for i in _state["touched"]["canceled"]}
         assert canceled, "the mutation cancelled no event: nothing shows what dlt misses"
-        # dlt would miss every cancellation: a canceled event drops out of the seed's default
-        # listing, so dlt keeps it as "confirmed" forever. Singer (asserted equal to the
+        # dlt would miss every cancellation: a canceled event drops out of the original config's
+        # default listing, so dlt keeps it as "confirmed" forever. Singer (asserted equal to the
         # source) has it canceled.
         assert canceled <= dlt.keys(), "the canceled events were upcoming and confirmed in dlt's first run"
         for key in canceled:
@@ -95,9 +95,9 @@ def _events_seed_view(dlt, singer, expected, *, phase):
 DLT_MISSES = {
     phase: {
         "events": (
-            "The seed lists events without state/period: SavvyCal returns confirmed upcoming events "
+            "The original specification lists events without state/period: SavvyCal returns confirmed upcoming events "
             "only, so dlt never sees past or unconfirmed events, nor any cancellation.",
-            lambda phase=phase, **kw: _events_seed_view(phase=phase, **kw),
+            lambda phase=phase, **kw: _events_original_view(phase=phase, **kw),
         )
     }
     for phase in ("first run", "incremental run")
