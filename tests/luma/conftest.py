@@ -12,7 +12,7 @@ if t.TYPE_CHECKING:
 
 @pytest.fixture
 def luma(start_fake: t.Callable[..., FakeLuma]) -> t.Callable[..., FakeLuma]:
-    """``luma(scale=0.2)``: a started fake Luma (seed 1 unless given)."""
+    """``luma(scale=0.2)``: a started fake Luma (``seed=1`` unless given)."""
 
     def start(**kwargs: t.Any) -> FakeLuma:
         return start_fake("luma", **kwargs)

@@ -1,4 +1,4 @@
-"""The fake Luma API behaves as the reference documents (so the tap is tested against Luma, not a stub)."""
+"""The fake Luma API behaves as Luma documents it (so the tap is tested against Luma, not a stub)."""
 
 from __future__ import annotations
 
@@ -7,25 +7,12 @@ import time
 import pytest
 import requests
 from api_sandbox.luma import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, FakeLuma
+from contract import harness
+from luma.helpers import expected_events, expected_guests
 
-# The legacy fields of ../shared/reference/schemas/luma.json (events_legacy, guests_legacy),
-# copied here so the test does not depend on a file outside the repository.
-EVENT_FIELDS = (
-    "api_id", "name", "description", "description_md", "cover_url", "created_at", "start_at", "end_at",
-    "duration_interval", "event_type", "timezone", "url", "user_api_id", "visibility", "meeting_url",
-    "zoom_meeting_url", "geo_latitude", "geo_longitude", "geo_address_json",
-)
-ADDRESS_FIELDS = {
-    "type", "description", "address", "city", "city_state", "country", "full_address", "latitude",
-    "longitude", "place_id", "region",
-}
-GUEST_FIELDS = (
-    "api_id", "approval_status", "check_in_qr_code", "created_at", "custom_source", "email", "eth_address",
-    "invited_at", "name", "phone_number", "registered_at", "user_api_id", "user_email", "user_name",
-    "event_ticket", "event_tickets", "registration_answers",
-)
-TICKET_FIELDS = {"amount", "amount_discount", "api_id", "event_ticket_type_api_id", "name"}
-ANSWER_FIELDS = {"answer", "label", "question_id", "question_type"}
+#: What Luma documents for the two legacy endpoints (field path -> type), per stream.
+DOCUMENTED = harness.documented_fields("luma")
+
 EVENTS = "/public/v1/calendar/list-events"
 GUESTS = "/public/v1/event/get-guests"
 
@@ -103,19 +90,63 @@ def test_default_dataset_needs_several_pages_at_the_maximum(fake):
     assert max(len(g) for g in fake.data.guests.values()) > 2 * MAX_PAGE_SIZE
 
 
-def test_every_reference_field_is_present_with_values_and_nulls(fake):
-    for fields, records in ((EVENT_FIELDS, fake.data.events), (GUEST_FIELDS, fake.data.every_guest())):
+def test_every_documented_field_is_sent_with_values_and_nulls(fake):
+    for stream, records in (("events", expected_events(fake)), ("event_guests", expected_guests(fake))):
+        fields = DOCUMENTED[stream]
+        top_level = [f for f in fields if "." not in f and "[]" not in f]
+        for field in top_level:
+            assert all(field in record for record in records), f"{stream}: `{field}` missing"
         for field in fields:
-            assert all(field in record for record in records), f"{field} missing"
-            assert any(record[field] not in (None, [], "") for record in records), f"{field} never set"
-        nullable = [f for f in fields if f != "api_id"]
+            values = [v for record in records for v in harness.values_at(record, field)]
+            assert any(v not in (None, [], "") for v in values), f"{stream}: `{field}` never set"
+        nullable = [f for f in top_level if f not in {"api_id", "event_api_id"}]
         assert any(any(r[f] is None for r in records) for f in nullable), "no nulls at all"
-    assert all(set(e["geo_address_json"]) == ADDRESS_FIELDS for e in fake.data.events if e["geo_address_json"])
-    guests = fake.data.every_guest()
-    tickets = [t for g in guests for t in g["event_tickets"]] + [g["event_ticket"] for g in guests if g["event_ticket"]]
-    assert tickets and all(set(ticket) == TICKET_FIELDS for ticket in tickets)
-    answers = [a for g in guests for a in g["registration_answers"] or []]
-    assert answers and all(set(answer) == ANSWER_FIELDS for answer in answers)
+
+
+def test_nested_objects_carry_every_documented_field(fake):
+    def documented_under(stream: str, parent: str) -> set[str]:
+        prefix = parent + "."
+        children = (f.removeprefix(prefix) for f in DOCUMENTED[stream] if f.startswith(prefix))
+        return {child for child in children if "." not in child}
+
+    events, guests = expected_events(fake), expected_guests(fake)
+    for parent in ("geo_address_json", "tags[]"):
+        objects = [o for event in events for o in harness.values_at(event, parent) if o is not None]
+        assert objects and all(documented_under("events", parent) <= set(o) for o in objects), parent
+    for parent in ("event_tickets[]", "event_ticket"):
+        objects = [o for guest in guests for o in harness.values_at(guest, parent) if o is not None]
+        assert objects and all(documented_under("event_guests", parent) <= set(o) for o in objects), parent
+
+
+def test_answers_follow_their_events_questions_typed_by_question_type(fake):
+    questions = {q["id"]: q for event in fake.data.events for q in event["registration_questions"]}
+    answers = [a for guest in fake.data.every_guest() for a in guest["registration_answers"] or []]
+    assert {a["question_type"] for a in answers} >= {"agree-check", "company", "dropdown", "multi-select", "text"}
+    for answer in answers:
+        question = questions[answer["question_id"]]
+        assert (answer["label"], answer["question_type"]) == (question["label"], question["question_type"])
+        kind, value = answer["question_type"], answer["value"]
+        if kind == "agree-check":
+            assert value is True and answer["answer"] is True
+        elif kind == "company":
+            assert set(value) == {"company", "job_title"} and answer["answer_company"] == value["company"]
+        elif kind == "multi-select":
+            assert isinstance(value, list) and set(value) <= set(question["options"])
+        else:
+            assert value is None or isinstance(value, str)
+            assert kind != "dropdown" or value is None or value in question["options"]
+
+
+def test_deprecated_api_id_fields_hold_the_same_value_as_their_id(fake):
+    twins = {"api_id": "id", "user_api_id": "user_id", "calendar_api_id": "calendar_id"}
+    for event in fake.data.events:
+        assert all(event[old] == event[new] for old, new in twins.items())
+    for guest in fake.data.every_guest():
+        assert (guest["api_id"], guest["user_api_id"]) == (guest["id"], guest["user_id"])
+        for ticket in guest["event_tickets"]:
+            assert ticket["api_id"] == ticket["id"]
+            assert ticket["event_ticket_type_api_id"] == ticket["event_ticket_type_id"]
+        assert guest["event_ticket"] == (guest["event_tickets"][0] if guest["event_tickets"] else None)
 
 
 def test_timestamps_are_iso_with_milliseconds(fake):

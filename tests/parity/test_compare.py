@@ -54,6 +54,7 @@ def test_dlt_child_tables_fold_back_into_the_original_lists(tmp_path):
         ({"a": json.dumps({"b": [1, 2]})}, {"a": {"b": [1, 2]}}),  # a JSON column read back as text
         ({"x": None, "y": [], "z": ""}, {}),  # no value
         ({"hours": "2.0", "id": 123}, {"hours": 2.0, "id": "123"}),  # numeric strings, integer ids
+        ({"answer": True}, {"answer": "True"}),  # dlt's text column holding a boolean
     ],
 )
 def test_canonical_form_equates_representations(left, right):

@@ -49,7 +49,9 @@ def scalar(value: t.Any) -> t.Any:
     if value is None or value == "":
         return None
     if isinstance(value, bool):
-        return f"bool:{value}"  # not the bare bool: True == 1.0 in Python
+        # "True"/"False", never the bare bool (True == 1.0 in Python): dlt stores a boolean it
+        # meets in a column that already holds text as the text "True".
+        return str(value)
     if isinstance(value, (int, float, decimal.Decimal)):
         return float(f"{float(value):.9g}")
     if isinstance(value, dt.datetime):

@@ -1,6 +1,6 @@
-"""Fake Luma public API, legacy v1 generation, per ../shared/reference/apis.md §4.
+"""Fake Luma public API, legacy v1 generation (``/public/v1/...``), as Luma's OpenAPI documents it.
 
-Reproduces:
+The OpenAPI revisions are the ones tests/contract/luma/documented_fields.json cites. Reproduces:
 
 - auth by the ``x-luma-api-key`` header: a missing or blank key answers 400, an unknown key 401;
 - the list envelope ``{"entries": [...], "has_more": bool, "next_cursor": str}`` with records

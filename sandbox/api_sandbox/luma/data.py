@@ -1,12 +1,21 @@
-"""Generated Luma calendar: events and their guests, in the legacy public v1 shape.
+"""Generated Luma calendar: events and their guests, as Luma's legacy v1 endpoints send them.
 
-Every field of the legacy streams in ../shared/reference/schemas/luma.json is present on every
-record (``null`` where Luma has no value: online events have no address, invited guests no
-ticket yet). Ids look like Luma's (``evt-``, ``gst-``, ``usr-``); timestamps are UTC ISO-8601
-with milliseconds (``2022-10-19T03:27:13.673Z``) as the reference documents.
+The records follow Luma's own OpenAPI definition of ``/public/v1/calendar/list-events`` and
+``/public/v1/event/get-guests`` (the field lists, with their sources, are in
+tests/contract/luma/documented_fields.json): the January 2026 revision's fields (``id``,
+``user_id``, ``calendar_id``, registration questions, answer ``value``s, ...) next to the
+``api_id``-style fields it deprecates but still sends, plus the few fields the original dlt
+specification adds (``event_type``, the address's ``type``/``place_id``/``latitude``/``longitude``,
+a guest's ``name``/``email``/``created_at``). Every field is present on every record (a question's
+or answer's type-specific fields on the questions of that type): ``null`` where Luma documents a
+null (online events have no address, invited guests no answers yet), and Luma's documented types
+(coordinates as strings, amounts as numbers, timestamps as UTC ISO-8601 with milliseconds,
+``2022-10-19T03:27:13.673Z``). Ids carry Luma's prefixes (``evt-``, ``gst-``, ``usr-``, ``cal-``,
+``tag-``, ``ett-``); a deprecated ``api_id`` field holds the same value as its ``id``.
 
-Guest ``api_id`` values are registration-scoped: one person registering for two events gets
-two different ``gst-`` ids (and keeps one ``usr-`` id).
+Guest ids are registration-scoped: one person registering for two events gets two different
+``gst-`` ids (and keeps one ``usr-`` id). Every guest answers the event's registration
+questions, each answer typed as Luma documents for its question type.
 """
 
 from __future__ import annotations
@@ -28,15 +37,28 @@ PLACES = (
     ("Tokyo", "Tokyo", "Japan", "JP", 35.676192, 139.650311),
     ("Lisbon", "Lisbon", "Portugal", "PT", 38.722252, -9.139337),
 )
-APPROVAL_STATUSES = ("approved", "approved", "approved", "approved", "pending_approval", "invited", "declined", "waitlist", "session")
-QUESTIONS = (
-    ("company", "Company"),
-    ("text", "What do you hope to learn?"),
-    ("dropdown", "How did you hear about us?"),
-    ("linkedin", "LinkedIn profile"),
-    ("agree-check", "I agree to the code of conduct"),
+APPROVAL_STATUSES = (
+    "approved", "approved", "approved", "approved", "pending_approval", "invited", "declined", "waitlist", "session",
 )
+#: Registration questions an event can ask: (question_type, label, options).
+QUESTIONS = (
+    ("company", "Company", ()),
+    ("text", "What do you hope to learn?", ()),
+    ("dropdown", "How did you hear about us?", ("A friend", "Newsletter", "Twitter", "Luma")),
+    ("multi-select", "Which tracks interest you?", ("Design", "Engineering", "Product", "Community")),
+    ("linkedin", "LinkedIn profile", ()),
+    ("github", "GitHub profile", ()),
+    ("phone-number", "Phone number", ()),
+    ("agree-check", "I agree to the code of conduct", ()),
+    ("long-text", "Anything else we should know?", ()),
+    ("url", "Personal website", ()),
+)
+COMPANIES = ("Acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark Industries")
+JOB_TITLES = ("Engineer", "Designer", "Founder", "Product Manager", "Student", None)
 TAGS = ("Meetup", "Workshop", "Conference", "Community", "Online", "Hackathon")
+#: Currencies of paid events (Luma's lower-case ISO 4217 codes); free tickets have none.
+CURRENCIES = ("usd", "eur", "gbp")
+BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 
 
 class LumaData:
@@ -47,19 +69,31 @@ class LumaData:
         self.anchor = today_utc()
         self._clock = self.anchor - dt.timedelta(days=1)
         n = lambda base: max(3, int(base * scale))  # noqa: E731
-        # A calendar's hosts and a community of people who register for several events.
+        # One calendar (an API key belongs to one), its hosts, and a community of people who
+        # register for several events.
+        self.calendar_id = self.fake.token("cal-", 14)
         self.hosts = [self._user_id() for _ in range(4)]
         self.people = [self._person() for _ in range(n(400))]
-        self.tags = [{"api_id": self.fake.token("tag-", 14), "name": name} for name in TAGS]
+        self.tags = []
+        for name in TAGS:
+            tag_id = self.fake.token("tag-", 14)
+            self.tags.append({"api_id": tag_id, "id": tag_id, "name": name})
         self.events: list[dict[str, t.Any]] = []
         self.event_tags: dict[str, list[dict[str, str]]] = {}  # event api_id -> entry-level tags
+        self.ticket_types: dict[str, dict[str, t.Any]] = {}  # event api_id -> its ticket type
         self.guests: dict[str, list[dict[str, t.Any]]] = {}  # event api_id -> guests
         for _ in range(n(170)):
             start = self.fake.moment(self.anchor, days_before=365, days_after=120)
             self._create_event(start, guests=self.fake.rng.randint(0, 30))
-        # One large conference, so that a guest list needs several pages too.
-        big = self._create_event(self.anchor + dt.timedelta(days=21), guests=max(3, int(130 * scale)))
-        big["name"] = "Community Summit"
+        # One large conference, so that a guest list needs several pages too; it asks every kind
+        # of question, so every documented answer shape is sent whatever the scale.
+        self._create_event(
+            self.anchor + dt.timedelta(days=21),
+            guests=max(3, int(130 * scale)),
+            name="Community Summit",
+            questions=QUESTIONS,
+            online=False,
+        )
 
     # -- ids and timestamps -------------------------------------------------------------------
 
@@ -67,13 +101,17 @@ class LumaData:
         return self.fake.token("usr-", 14)
 
     def _person(self) -> dict[str, t.Any]:
-        first, last = self.fake.person()
+        fake = self.fake
+        first, last = fake.person()
         return {
             "user_api_id": self._user_id(),
+            "first_name": first,
+            "last_name": last,
             "name": f"{first} {last}",
-            "email": self.fake.email(first, last, "attendee.example"),
-            "phone_number": self.fake.maybe(self.fake.phone(), 0.6),
-            "eth_address": f"0x{self.fake.hex_id(40)}" if self.fake.chance(0.1) else None,
+            "email": fake.email(first, last, "attendee.example"),
+            "phone_number": fake.maybe(fake.phone(), 0.6),
+            "eth_address": f"0x{fake.hex_id(40)}" if fake.chance(0.1) else None,
+            "solana_address": "".join(fake.choice(BASE58) for _ in range(44)) if fake.chance(0.05) else None,
         }
 
     def tick(self) -> dt.datetime:
@@ -87,35 +125,52 @@ class LumaData:
 
     # -- generators ----------------------------------------------------------------------------
 
-    def _create_event(self, start: dt.datetime, *, guests: int, created: dt.datetime | None = None) -> dict[str, t.Any]:
+    def _create_event(
+        self,
+        start: dt.datetime,
+        *,
+        guests: int,
+        created: dt.datetime | None = None,
+        name: str | None = None,
+        questions: t.Sequence[tuple[str, str, tuple[str, ...]]] | None = None,
+        online: bool | None = None,
+    ) -> dict[str, t.Any]:
         fake = self.fake
         api_id = fake.token("evt-", 14)
+        host = fake.choice(self.hosts)
         hours = fake.choice((1, 1.5, 2, 3, 8))
         end = start + dt.timedelta(hours=hours)
         created = created or min(start, self.anchor) - dt.timedelta(days=fake.rng.uniform(1, 90))
-        online = fake.chance(0.4)
-        name = f"{fake.phrase(2)} {fake.choice(TAGS).lower()}"
+        online = fake.chance(0.4) if online is None else online
+        name = name or f"{fake.phrase(2)} {fake.choice(TAGS).lower()}"
         description = fake.sentence()
+        if questions is None:
+            questions = fake.rng.sample(QUESTIONS, fake.rng.randint(0, 3))
         event: dict[str, t.Any] = {
             "api_id": api_id,
-            "name": fake.maybe(name, 0.02),
-            "description": fake.maybe(description, 0.1),
-            "description_md": fake.maybe(f"**{name}**\n\n{description}", 0.1),
-            "cover_url": fake.maybe(f"{CDN}/event-covers/{fake.hex_id(2)}/{fake.uuid()}", 0.15),
+            "id": api_id,
+            "user_api_id": host,
+            "user_id": host,
+            "calendar_api_id": self.calendar_id,
+            "calendar_id": self.calendar_id,
+            "name": name,
+            "description": description,
+            "description_md": f"**{name}**\n\n{description}",
+            "cover_url": f"{CDN}/event-covers/{fake.hex_id(2)}/{fake.uuid()}",
+            "url": f"{SITE}/{fake.token('', 8).lower()}",
             "created_at": self.ts(created),
             "start_at": self.ts(start),
             "end_at": self.ts(end),
             "duration_interval": _iso_duration(end - start),
-            "event_type": fake.choice(("independent", "independent", "independent", "series")),
             "timezone": fake.choice(TIMEZONES),
-            "url": f"{SITE}/{fake.token('', 8).lower()}",
-            "user_api_id": fake.choice(self.hosts),
             "visibility": fake.choice(("public", "public", "members-only", "private")),
+            "event_type": fake.choice(("independent", "independent", "independent", "series")),
             "meeting_url": None,
             "zoom_meeting_url": None,
             "geo_latitude": None,
             "geo_longitude": None,
             "geo_address_json": None,
+            "registration_questions": [self._question(*question) for question in questions],
         }
         if online:
             if fake.chance(0.5):
@@ -127,86 +182,176 @@ class LumaData:
             event.update(self._place())
         self.events.append(event)
         self.event_tags[api_id] = fake.rng.sample(self.tags, fake.rng.randint(0, 2))
+        paid = fake.chance(0.3)
+        self.ticket_types[api_id] = {
+            "id": fake.token("ett-", 14),  # "Ticket type ID, this usually starts with ett-"
+            "name": "Standard" if paid else "Free",
+            "amount": fake.choice((1500, 2500, 4900)) if paid else 0,
+            "currency": fake.choice(CURRENCIES) if paid else None,
+        }
         self.guests[api_id] = []
         for person in fake.rng.sample(self.people, min(guests, len(self.people))):
             self._add_guest(event, person)
         return event
 
+    def _question(self, kind: str, label: str, options: tuple[str, ...]) -> dict[str, t.Any]:
+        question: dict[str, t.Any] = {
+            "id": self.fake.token("", 8).lower(),
+            "label": label,
+            "required": self.fake.chance(0.5),
+            "question_type": kind,
+        }
+        if options:  # dropdown, multi-select
+            question["options"] = list(options)
+        if kind == "company":
+            question.update(collect_job_title=self.fake.chance(0.7), job_title_label="Job title")
+        return question
+
     def _place(self) -> dict[str, t.Any]:
-        city, region, country, _code, lat, lng = self.fake.choice(PLACES)
-        street = f"{self.fake.rng.randint(1, 250)} {self.fake.choice(('Main St', 'Market St', 'High St'))}"
-        latitude = f"{lat + self.fake.rng.uniform(-0.05, 0.05):.6f}"
-        longitude = f"{lng + self.fake.rng.uniform(-0.05, 0.05):.6f}"
+        fake = self.fake
+        city, region, country, _code, lat, lng = fake.choice(PLACES)
+        street = f"{fake.rng.randint(1, 250)} {fake.choice(('Main St', 'Market St', 'High St'))}"
+        latitude = f"{lat + fake.rng.uniform(-0.05, 0.05):.6f}"
+        longitude = f"{lng + fake.rng.uniform(-0.05, 0.05):.6f}"
+        google_place_id = fake.token("ChIJ", 23)
         return {
             "geo_latitude": latitude,
             "geo_longitude": longitude,
             "geo_address_json": {
-                "type": "google",
-                "description": self.fake.maybe(f"{self.fake.phrase(1)} hall", 0.5),
                 "address": street,
                 "city": city,
-                "city_state": f"{city}, {region}",
+                "region": region,
                 "country": country,
+                "city_state": f"{city}, {region}",
                 "full_address": f"{street}, {city}, {region}, {country}",
+                "google_maps_place_id": google_place_id,
+                "apple_maps_place_id": fake.maybe(fake.token("I", 16), 0.5),
+                "description": fake.maybe(f"{fake.phrase(1)} hall", 0.5),
+                "type": "google",
                 "latitude": latitude,
                 "longitude": longitude,
-                "place_id": self.fake.token("ChIJ", 23),
-                "region": region,
+                "place_id": google_place_id,
             },
         }
 
-    def _ticket(self, paid: bool) -> dict[str, t.Any]:
-        amount = self.fake.choice((1500, 2500, 4900)) if paid else 0
-        return {
-            "amount": amount,
-            "amount_discount": self.fake.choice((0, 0, 500)) if paid else 0,
-            "api_id": self.fake.token("evtticket-", 14),
-            "event_ticket_type_api_id": self.fake.token("evtticktyp-", 14),
-            "name": "Standard" if paid else "Free",
-        }
+    def _tickets(self, event: dict[str, t.Any], status: str) -> list[dict[str, t.Any]]:
+        """The tickets of a registered guest: one of the event's type, sometimes a +1."""
+        fake = self.fake
+        ticket_type = self.ticket_types[event["api_id"]]
+        count = 2 if fake.chance(0.05) else 1
+        tickets = []
+        for _ in range(count):
+            amount = ticket_type["amount"]
+            discount = fake.choice((0, 0, 500)) if amount else 0
+            ticket_id = fake.token("evtticket-", 14)
+            tickets.append({
+                "api_id": ticket_id,
+                "id": ticket_id,
+                "amount": amount,
+                "amount_discount": discount,
+                "amount_tax": round((amount - discount) * fake.choice((0, 0.08, 0.2))),
+                "currency": ticket_type["currency"],
+                "checked_in_at": self._check_in(event, status),
+                "event_ticket_type_api_id": ticket_type["id"],
+                "event_ticket_type_id": ticket_type["id"],
+                "is_captured": amount > 0 and status == "approved",
+                "name": ticket_type["name"],
+            })
+        return tickets
+
+    def _check_in(self, event: dict[str, t.Any], status: str) -> str | None:
+        """Approved guests of past in-person events mostly checked in, soon after the start."""
+        start = _parse(event["start_at"])
+        in_person_and_past = event["geo_address_json"] is not None and start <= self.anchor
+        if status != "approved" or not in_person_and_past or not self.fake.chance(0.6):
+            return None
+        return self.ts(start + dt.timedelta(minutes=self.fake.rng.uniform(-30, 90)))
+
+    def _joined(self, event: dict[str, t.Any], status: str) -> str | None:
+        """Luma sets ``joined_at`` for online events only: the first click on the join link."""
+        start = _parse(event["start_at"])
+        online_and_past = event["meeting_url"] is not None and start <= self.anchor
+        if status != "approved" or not online_and_past or not self.fake.chance(0.5):
+            return None
+        return self.ts(start + dt.timedelta(minutes=self.fake.rng.uniform(-5, 15)))
+
+    def _answer(self, question: dict[str, t.Any], person: dict[str, t.Any]) -> dict[str, t.Any]:
+        """One registration answer, typed by question type as Luma documents it."""
+        fake = self.fake
+        kind = question["question_type"]
+        answer: dict[str, t.Any] = {"label": question["label"], "question_id": question["id"], "question_type": kind}
+        handle = f"{person['first_name']}{person['last_name']}".lower().replace(" ", "").replace("-", "")
+        if kind == "agree-check":
+            value: t.Any = True
+        elif kind == "company":
+            company = fake.choice(COMPANIES)
+            title = fake.choice(JOB_TITLES) if question["collect_job_title"] else None
+            answer.update(value={"company": company, "job_title": title}, answer=company)
+            answer.update(answer_company=company, answer_job_title=title)
+            return answer
+        elif kind == "dropdown":
+            value = fake.choice(question["options"])
+        elif kind == "multi-select":
+            value = fake.rng.sample(question["options"], fake.rng.randint(1, 2))
+        elif kind == "phone-number":
+            value = person["phone_number"] or fake.phone()
+        elif kind == "linkedin":
+            value = f"https://www.linkedin.com/in/{handle}"
+        elif kind == "github":
+            value = f"https://github.com/{handle}"
+        elif kind == "url":
+            value = f"https://{handle}.example"
+        else:  # text, long-text
+            value = fake.sentence()
+        if not question["required"] and kind != "agree-check" and fake.chance(0.15):
+            value = [] if kind == "multi-select" else None  # an optional question left blank
+        answer.update(value=value, answer=value)
+        return answer
 
     def _add_guest(
-        self, event: dict[str, t.Any], person: dict[str, t.Any], *, status: str | None = None, at: dt.datetime | None = None
+        self,
+        event: dict[str, t.Any],
+        person: dict[str, t.Any],
+        *,
+        status: str | None = None,
+        at: dt.datetime | None = None,
     ) -> dict[str, t.Any]:
         fake = self.fake
         status = status or fake.choice(APPROVAL_STATUSES)
         created = at or _parse(event["created_at"]) + dt.timedelta(hours=fake.rng.uniform(1, 24 * 30))
         invited = status == "invited" or fake.chance(0.15)
-        registered = status not in {"invited"}
-        tickets = [self._ticket(paid=fake.chance(0.3))] if registered else []
-        if registered and fake.chance(0.05):
-            tickets.append(self._ticket(paid=True))  # a guest who bought a +1
+        registered = status != "invited"
+        tickets = self._tickets(event, status) if registered else []
         api_id = fake.token("gst-", 14)
+        user_name = fake.maybe(person["name"], 0.1)
         guest = {
             "api_id": api_id,
+            "id": api_id,
+            "user_api_id": person["user_api_id"],
+            "user_id": person["user_api_id"],
+            "user_email": person["email"],
+            "user_name": user_name,
+            "user_first_name": person["first_name"] if user_name else None,
+            "user_last_name": person["last_name"] if user_name else None,
+            "name": person["name"],
+            "email": person["email"],
             "approval_status": status,
             "check_in_qr_code": f"{SITE}/check-in/{event['api_id']}?pk=g-{fake.token('', 16)}",
+            "checked_in_at": tickets[0]["checked_in_at"] if tickets else None,
             "created_at": self.ts(created),
             "custom_source": fake.maybe(fake.choice(("newsletter", "twitter", "partner")), 0.8),
-            "email": person["email"],
             "eth_address": person["eth_address"],
-            "event_ticket": tickets[0] if tickets else None,
-            "event_tickets": tickets,
+            "solana_address": person["solana_address"],
             "invited_at": self.ts(created) if invited else None,
-            "name": person["name"],
-            "phone_number": person["phone_number"],
+            "joined_at": self._joined(event, status),
             "registered_at": self.ts(created + dt.timedelta(minutes=fake.rng.uniform(0, 600))) if registered else None,
+            "phone_number": person["phone_number"],
             "registration_answers": (
-                [
-                    {
-                        "answer": fake.phrase(2),
-                        "label": label,
-                        "question_id": fake.token("", 8).lower(),
-                        "question_type": kind,
-                    }
-                    for kind, label in fake.rng.sample(QUESTIONS, fake.rng.randint(0, 2))
-                ]
-                if registered
-                else None
+                [self._answer(question, person) for question in event["registration_questions"]] if registered else None
             ),
-            "user_api_id": person["user_api_id"],
-            "user_email": person["email"],
-            "user_name": fake.maybe(person["name"], 0.1),
+            "event_tickets": tickets,
+            # Deprecated by Luma in favour of event_tickets, still sent: the first ticket.
+            "event_ticket": dict(tickets[0]) if tickets else None,
         }
         self.guests[event["api_id"]].append(guest)
         return guest
@@ -234,6 +379,7 @@ class LumaData:
             self.events.remove(victim)
             del self.guests[victim["api_id"]]
             del self.event_tags[victim["api_id"]]
+            del self.ticket_types[victim["api_id"]]
             touched["deleted"].append(victim["api_id"])
         # Hosts mostly edit upcoming events, but past ones get edits too (recordings, typos).
         editable = upcoming or self.events
@@ -255,7 +401,8 @@ class LumaData:
         for guest in rng.sample(pending, min(changes, len(pending))):
             guest["approval_status"] = "approved"
             touched["guest_approved"].append(guest["api_id"])
-        approved = [g for g in all_guests if g["approval_status"] == "approved" and g["api_id"] not in touched["guest_approved"]]
+        just_approved = set(touched["guest_approved"])
+        approved = [g for g in all_guests if g["approval_status"] == "approved" and g["api_id"] not in just_approved]
         for guest in rng.sample(approved, min(changes, len(approved))):
             guest["approval_status"] = "declined"  # the guest cancelled their registration
             touched["guest_declined"].append(guest["api_id"])
@@ -265,7 +412,8 @@ class LumaData:
         registered = {g["user_api_id"] for g in self.guests[target["api_id"]]}
         newcomers = [p for p in self.people if p["user_api_id"] not in registered]
         rng.shuffle(newcomers)
-        for kind, status, count in (("guest_registered", "approved", 2 * changes), ("guest_invited", "invited", changes)):
+        arrivals = (("guest_registered", "approved", 2 * changes), ("guest_invited", "invited", changes))
+        for kind, status, count in arrivals:
             for person in newcomers[:count]:
                 guest = self._add_guest(target, person, status=status, at=self.tick())
                 touched[kind].append(guest["api_id"])

@@ -1,18 +1,18 @@
-"""dlt translation of the Luma seed (../shared/seeds/003_837f4f48efbfe03e.txt).
+"""dlt translation of the original dlt specification's Luma source.
 
-Changed keys (everything else is the seed's):
+Changed keys (everything else is the original specification's):
 
-- ``client.base_url`` ``https://api.example.com`` → ``<fake>/public``. The seed's paths
+- ``client.base_url`` ``https://api.example.com`` → ``<fake>/public``. The specification's paths
   (``/v1/calendar/list-events`` with ``entries[].event``, ``api_id`` keys) are Luma's *legacy*
-  public API, served under ``/public/v1/...`` (../shared/reference/apis.md §8.2), which the tap
-  and the fake implement.
-- ``client.auth``: ``name: "api_key"`` → ``name: "x-luma-api-key"``, the header the seed's prose
-  (and Luma) name; the value is the sandbox key instead of ``dlt.secrets``.
+  public API, which Luma's May 2025 OpenAPI documents under ``/public/v1/...`` on
+  ``https://public-api.lu.ma``, and which the tap and the fake implement.
+- ``client.auth``: ``name: "api_key"`` → ``name: "x-luma-api-key"``, the header the
+  specification's prose (and Luma) name; the value is the sandbox key instead of ``dlt.secrets``.
 - ``paginator.stop_condition: "has_more == false"`` (an Airbyte-style key dlt rejects) →
   ``has_more_path: "has_more"``, dlt's cursor-paginator option for the same rule. It matters:
   Luma's last page still carries a ``next_cursor``.
-- ``event_guests``: the API requires ``event_api_id`` (the seed sends none, so every call would
-  be a 400). Added as dlt's parent reference in a query parameter,
+- ``event_guests``: the API requires ``event_api_id`` (the specification sends none, so every
+  call would be a 400). Added as dlt's parent reference in a query parameter,
   ``"{resources.events.api_id}"`` (a ``type: resolve`` param must be bound in the path, dlt
   says): one guest list per event, as the tap does.
 """
@@ -21,10 +21,9 @@ from __future__ import annotations
 
 import typing as t
 
-SEED = "003_837f4f48efbfe03e.txt"
 TAP = "tap-luma"
 SCHEMA = "tap_luma"
-#: Compared by the seed's key ``api_id`` on both sides. The tap's key for guests is
+#: Compared by the specification's key ``api_id`` on both sides. The tap's key for guests is
 #: (event_api_id, api_id), a superset; the comparison also proves api_id alone is unique.
 STREAMS = {"events": "api_id", "event_guests": "api_id"}
 
