@@ -1,15 +1,13 @@
-"""The OnceHub fake answers the way the reference documentation says the real API does."""
+"""The OnceHub fake answers the way OnceHub's API reference says the real API does."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 import requests
+from contract import harness
+
 from api_sandbox.oncehub import FakeOnceHub
 
-REFERENCE = Path("/work/shared/reference/schemas/oncehub.json")
 HEADERS = {"API-Key": FakeOnceHub.valid_key}
 
 
@@ -112,17 +110,28 @@ def test_unknown_paths_answer_an_oncehub_error_body(fake):
     assert response.json()["type"] == "invalid_request_error"
 
 
-def test_every_reference_field_is_present_on_every_record():
-    reference = json.loads(REFERENCE.read_text())["streams"]
+def test_every_record_has_exactly_the_documented_top_level_fields():
+    documented = harness.documented_fields("oncehub")
     data = FakeOnceHub(seed=7, scale=0.3).data
     for name in data.lists:
-        expected = {k for k in reference[name]["fields"] if not k.startswith("_")}
+        expected = {path for path in documented[name] if "." not in path and "[]" not in path}
         for record in data.lists[name]:
             assert set(record) == expected, (name, set(record) ^ expected)
-        # Nullable fields really are null sometimes, and present with a value sometimes.
+        # Every documented field has a value somewhere (only webhooks carry cancel_reschedule_url).
         for field in expected - {"cancel_reschedule_url"}:
             values = [r[field] for r in data.lists[name]]
-            assert any(v is not None for v in values), (name, field)
+            assert any(v not in (None, "") for v in values), (name, field)
+
+
+def test_no_value_comes_both_ways_the_vendor_shows_it():
+    """The REST examples write "no value" as null, the webhook and contacts-list examples as ""."""
+    data = FakeOnceHub(seed=7, scale=0.3).data
+    bookings, contacts = data.bookings, data.contacts
+    for field in ("location_description", "rescheduled_booking_id"):
+        assert {None, ""} <= {b[field] for b in bookings}, field
+    assert {None, ""} <= {c["last_interacted_time"] for c in contacts}
+    assert {"type": "none", "name": "", "id": "", "event_id": ""} in [b["external_calendar"] for b in bookings]
+    assert {"reason": "", "actioned_by": "", "user_id": ""} in [b["cancel_reschedule_information"] for b in bookings]
 
 
 def test_the_data_is_deterministic_and_big_enough_for_several_pages():

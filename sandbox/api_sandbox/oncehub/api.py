@@ -1,4 +1,6 @@
-"""Fake OnceHub API v2 (https://api.oncehub.com/v2/...), per ../shared/reference/apis.md §1.
+"""Fake OnceHub API v2 (https://api.oncehub.com/v2/...), as OnceHub's API reference documents it.
+
+The reference: the OpenAPI spec and guides of github.com/scheduleonce/developer-center.
 
 Reproduces:
 - ``API-Key`` header auth; a missing or wrong key gets 401

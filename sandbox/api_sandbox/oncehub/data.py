@@ -1,11 +1,20 @@
 """A generated OnceHub account: users, teams, event types, pages, contacts and their bookings.
 
-Every field of ../shared/reference/schemas/oncehub.json is present on every record, null where
-the real API would have nothing to say (``cancel_reschedule_url`` is documented as sent only in
-webhooks, so the list endpoint always returns it null). Embedded objects are *collapsed* to IDs
-(``owner: "USR-..."``), as v2 returns them without ``expand``. Timestamps are UTC ISO-8601 with
-whole seconds (``2020-03-22T09:48:48Z``), as in every documented sample, so several changes
-routinely share one ``last_updated_time``.
+Every field OnceHub's API reference documents for a list (tests/contract/oncehub/
+documented_fields.json: the OpenAPI spec of the vendor's developer-center repository) is present
+on every record, null where the real API would have nothing to say (``cancel_reschedule_url`` is
+documented as sent only in webhooks, so the list endpoint always returns it null; the
+booking-calendar fields are null on booking-page bookings). Embedded objects are *collapsed* to
+IDs (``owner: "USR-..."``), as v2 returns them without ``expand``.
+
+The vendor's examples disagree on how "no value" looks, so the fake sends both forms: the REST
+examples use null, the documented webhook payload of a booking uses empty strings
+(``location_description: ""``, ``cancel_reschedule_information: {"reason": "", ...}``,
+``external_calendar.type: "none"``), and the contacts list example has
+``last_interacted_time: ""``. Booking timestamps are UTC ISO-8601 with whole seconds
+(``2020-03-22T09:48:48Z``) as in the list and GET examples, so several changes routinely share
+one ``last_updated_time``; contacts carry milliseconds as often as not, as the create and update
+examples do (``2025-09-24T04:29:41.270Z``).
 
 Each list is kept in creation order; the API serves it newest first and pages by position
 (``after=<id>``), which is what :attr:`OnceHubData.rank` records.
@@ -21,7 +30,13 @@ from api_sandbox.datagen import CITIES, TIMEZONES, Faker, iso, parse_iso, today_
 #: Booking statuses of API v2 (v1 used capitalised values).
 BOOKING_STATUSES = ("requested", "scheduled", "rescheduled", "completed", "canceled", "no_show")
 EXTERNAL_CALENDARS = ("google", "exchange", "office_365", "icloud")
+#: ``external_calendar`` of a booking in no calendar, as the documented webhook payload shows it.
+NO_EXTERNAL_CALENDAR = {"type": "none", "name": "", "id": "", "event_id": ""}
+USER_ROLES = ("Account Owner", "Administrator", "Member", "Team Manager")
+CONTACT_STATUSES = ("Qualified", "Sales qualified", "Marketing qualified", "Disqualified")
 BOOKING_LINK = "https://go.oncehub.com"
+BOOKING_CALENDAR_LINK = "https://oncehub.com"
+INTERESTS = ("Sales", "Marketing", "Support", "Billing")
 
 #: The stream name of each list, as the API's path spells it (``/v2/<path>``).
 LISTS = ("bookings", "booking_pages", "event_types", "master_pages", "users", "teams", "contacts")
@@ -38,11 +53,13 @@ class OnceHubData:
         self.rank: dict[str, int] = {}
         self.lists: dict[str, list[dict[str, t.Any]]] = {name: [] for name in LISTS}
         n = lambda base: max(3, int(base * scale))  # noqa: E731
+        #: event type id -> its meeting length (the API documents no duration on event types).
+        self.durations: dict[str, int] = {}
         # Default sizes: every list needs at least three pages of 100, the API's maximum.
+        for _ in range(n(210)):
+            self._add("teams", self._team())  # first: users list the teams they belong to
         for _ in range(n(230)):
             self._add("users", self._user())
-        for _ in range(n(210)):
-            self._add("teams", self._team())
         for _ in range(n(240)):
             self._add("event_types", self._event_type())
         for _ in range(n(205)):
@@ -50,7 +67,7 @@ class OnceHubData:
         for _ in range(n(260)):
             self._add("booking_pages", self._booking_page())
         self.booking_calendars = [self.fake.token("BKC-") for _ in range(max(2, n(20) // 5))]
-        contacts = sorted((self._contact() for _ in range(n(900))), key=lambda c: c["creation_time"])
+        contacts = sorted((self._contact() for _ in range(n(900))), key=lambda c: parse_iso(c["creation_time"]))
         for contact in contacts:
             self._add("contacts", contact)
         bookings: list[dict[str, t.Any]] = []
@@ -111,16 +128,18 @@ class OnceHubData:
 
     def _user(self) -> dict[str, t.Any]:
         first, last = self.fake.person()
-        status = self.fake.choice(("active",) * 8 + ("pending", "disabled"))
+        teams = self.lists["teams"]
         return {
             "id": self.fake.token("USR-"),
             "object": "user",
+            "first_name": first,
+            # A missing last name is "" (the webhook example's owner), not null.
+            "last_name": "" if self.fake.chance(0.1) else last,
             "email": self.fake.email(first, last, "acme.example"),
-            "first_name": self.fake.maybe(first, 0.05),
-            "last_name": self.fake.maybe(last, 0.05),
-            "name": f"{first} {last}",
-            "role_name": self.fake.choice(("Member", "Member", "Member", "Team leader", "Administrator")),
-            "status": status,
+            "status": "invited" if self.fake.chance(0.1) else "active",
+            "role_name": "Account Owner" if not self.users else self.fake.choice(("Member",) * 3 + USER_ROLES[1:]),
+            "timezone": self.fake.choice(TIMEZONES),
+            "teams": [team["id"] for team in self.fake.rng.sample(teams, min(len(teams), self.fake.rng.randint(0, 2)))],
         }
 
     def _team(self) -> dict[str, t.Any]:
@@ -131,15 +150,15 @@ class OnceHubData:
         }
 
     def _event_type(self) -> dict[str, t.Any]:
-        name = self.fake.phrase(2)
-        return {
+        event_type = {
             "id": self.fake.token("ET-"),
             "object": "event_type",
-            "name": self.fake.maybe(name, 0.02),
-            "label": self.fake.maybe(self._label(name), 0.1),
-            "description": self.fake.maybe(self.fake.sentence(), 0.4),
-            "duration_minutes": self.fake.maybe(self.fake.choice((15, 30, 45, 60, 90)), 0.1),
+            "name": self.fake.maybe(self.fake.phrase(2), 0.02),
+            # No description is "" (the webhook example's event type).
+            "description": self.fake.sentence() if self.fake.chance(0.6) else "",
         }
+        self.durations[event_type["id"]] = self.fake.choice((15, 30, 45, 60, 90))
+        return event_type
 
     def _master_page(self) -> dict[str, t.Any]:
         name = f"{self.fake.phrase(2)} hub"
@@ -157,32 +176,34 @@ class OnceHubData:
         first, last = self.fake.person()
         name = f"{first} {last}"
         label = self._label(name)
-        active = self.fake.chance(0.85)
         return {
             "id": self.fake.token("BP-"),
             "object": "booking_page",
             "name": self.fake.maybe(name, 0.02),
             "label": label,
             "url": f"{BOOKING_LINK}/{label}",
-            "active": active,
+            "active": self.fake.chance(0.85),
             "timezone": self.fake.maybe(self.fake.choice(TIMEZONES), 0.1),
-            "published": active and self.fake.chance(0.9),
         }
 
     def _contact(self, created: dt.datetime | None = None) -> dict[str, t.Any]:
         first, last = self.fake.person()
         created = created or self._past(500)
-        updated = self._before_anchor(created + dt.timedelta(days=self.fake.rng.uniform(0, 90)))
+        updated = max(created, self._before_anchor(created + dt.timedelta(days=self.fake.rng.uniform(0, 90))))
         city, country = self.fake.choice(CITIES)
         employees = self.fake.choice((4, 25, 120, 800, 5000))
+        millis = self.fake.chance(0.5)  # the create/update examples' `.270Z`; the list example's whole seconds
+        # Never interacted: null in the GET and create examples, "" in the list example.
+        interacted = iso(updated, millis=millis) if self.fake.chance(0.5) else self.fake.choice((None, ""))
         return {
             "id": self.fake.token("CTC-"),
             "object": "contact",
-            "creation_time": iso(created),
-            "last_updated_time": iso(max(created, updated)),
-            "last_interacted_time": self.fake.maybe(iso(max(created, updated)), 0.3),
+            "creation_time": iso(created, millis=millis),
+            "last_updated_time": iso(updated, millis=millis),
+            "last_interacted_time": interacted,
             "owner": self.fake.maybe(self.fake.choice(self.users)["id"], 0.2),
-            "status": self.fake.choice(("Lead", "Lead", "Qualified", "Customer", "Disqualified")),
+            # Any other status is stored as null, the documentation says.
+            "status": self.fake.maybe(self.fake.choice(CONTACT_STATUSES), 0.3),
             "email": self.fake.email(first, last, "client.example"),
             "first_name": self.fake.maybe(first, 0.05),
             "last_name": self.fake.maybe(last, 0.05),
@@ -199,25 +220,44 @@ class OnceHubData:
             "street_address": self.fake.maybe(f"{self.fake.rng.randint(1, 200)} Main St", 0.5),
             "salutation": self.fake.maybe(self.fake.choice(("Mr.", "Ms.", "Dr.")), 0.6),
             "has_consent": self.fake.maybe(self.fake.chance(0.7), 0.2),
+            "terms_of_sevice": self.fake.maybe(self.fake.chance(0.8), 0.5),  # the vendor's spelling
             "timezone": self.fake.maybe(self.fake.choice(TIMEZONES), 0.2),
-            "custom_fields": [
-                {"name": self.fake.phrase(2).capitalize(), "value": self.fake.phrase(1)}
-                for _ in range(self.fake.rng.randint(0, 2))
-            ],
+            "custom_fields": self._contact_custom_fields(first, last),
         }
 
+    def _contact_custom_fields(self, first: str, last: str) -> list[dict[str, t.Any]]:
+        """Custom contact fields: any JSON value, as documented (text, number, yes/no, picklist)."""
+        values: dict[str, t.Any] = {
+            "resume": self.fake.maybe(f"https://files.example.com/{first}-{last}.pdf".lower(), 0.5),
+            "contact_second_number": self.fake.maybe(self.fake.phone(), 0.5),
+            "seats": self.fake.rng.randint(1, 250),
+            "newsletter": self.fake.chance(0.5),
+            "interests": self.fake.rng.sample(INTERESTS, self.fake.rng.randint(1, 3)),  # a multi-select picklist
+        }
+        chosen = self.fake.rng.sample(sorted(values), self.fake.rng.randint(0, 3))
+        return [{"name": name, "value": values[name]} for name in chosen]
+
     def _booking(self, created: dt.datetime, start: dt.datetime, *, contact: dict[str, t.Any] | None = None) -> dict[str, t.Any]:
-        """A booking as the customer submitted it (status ``scheduled``, or ``requested``)."""
+        """A booking as the customer submitted it (status ``scheduled``, or ``requested``).
+
+        Some come the way the documented webhook payload shows a booking: ``""`` (and
+        ``external_calendar.type: "none"``) where the REST examples have null.
+        """
         contact = contact or self.fake.choice(self.contacts)
         event_type = self.fake.choice(self.lists["event_types"])
         owner = self.fake.choice(self.users[: max(3, len(self.users) // 4)])
         via_calendar = self.fake.chance(0.15)
         online = self.fake.chance(0.7)
+        blank = self.fake.chance(0.4)
+        nothing = "" if blank else None
         name = " ".join(filter(None, (contact["first_name"], contact["last_name"]))) or contact["email"]
         guests = [self.fake.email(*self.fake.person(), "guest.example") for _ in range(self.fake.rng.randint(0, 2))]
         city, _ = self.fake.choice(CITIES)
+        booking_id = self.fake.token("BKNG-")
+        join_url = f"https://zoom.us/j/{self.fake.rng.randint(10**9, 10**10)}" if self.fake.chance(0.95) else nothing
+        address = f"{self.fake.rng.randint(1, 200)} Main St, {city}" if self.fake.chance(0.8) else nothing
         return {
-            "id": self.fake.token("BKNG-"),
+            "id": booking_id,
             "object": "booking",
             "tracking_id": self.fake.hex_id(8).upper(),
             "subject": self.fake.maybe(f"{event_type['name'] or 'Meeting'} with {name}", 0.02),
@@ -228,24 +268,20 @@ class OnceHubData:
             "customer_timezone": self.fake.maybe(self.fake.choice(TIMEZONES), 0.05),
             "last_updated_time": iso(created),
             "owner": owner["id"],
-            "duration_minutes": event_type["duration_minutes"] or 30,
-            "virtual_conferencing": (
-                {"join_url": self.fake.maybe(f"https://zoom.us/j/{self.fake.rng.randint(10**9, 10**10)}", 0.05)}
-                if online
-                else None
-            ),
-            "location_description": None if online else self.fake.maybe(f"{self.fake.rng.randint(1, 200)} Main St, {city}", 0.2),
-            "rescheduled_booking_id": None,
+            "duration_minutes": self.durations[event_type["id"]],
+            "virtual_conferencing": {"join_url": join_url} if online else ({"join_url": ""} if blank else None),
+            "location_description": nothing if online else address,
+            "rescheduled_booking_id": nothing,
             "cancel_reschedule_url": None,  # documented as sent in webhooks only
-            "cancel_reschedule_information": None,
+            "cancel_reschedule_information": {"reason": "", "actioned_by": "", "user_id": ""} if blank else None,
             "attendees": [contact["email"], *guests],
             "form_submission": {
                 "name": name,
                 "email": contact["email"],
-                "phone": contact["phone"],
-                "mobile_phone": contact["mobile_phone"],
-                "note": self.fake.maybe(self.fake.sentence(), 0.6),
-                "company": contact["company"],
+                "phone": contact["phone"] or nothing,
+                "mobile_phone": contact["mobile_phone"] or nothing,
+                "note": self.fake.sentence() if self.fake.chance(0.4) else nothing,
+                "company": contact["company"] or nothing,
                 "guests": guests,
                 "custom_fields": [
                     {"name": self.fake.phrase(3).capitalize() + "?", "value": self.fake.phrase(2)}
@@ -257,14 +293,15 @@ class OnceHubData:
             "event_type": self.fake.maybe(event_type["id"], 0.1),
             "booking_calendar": self.fake.choice(self.booking_calendars) if via_calendar else None,
             "contact": contact["id"],
-            "external_calendar": self.fake.maybe(
+            "external_calendar": (
                 {
                     "type": self.fake.choice(EXTERNAL_CALENDARS),
                     "name": owner["email"],
                     "id": owner["email"],
                     "event_id": self.fake.hex_id(26),
-                },
-                0.3,
+                }
+                if self.fake.chance(0.7)
+                else (dict(NO_EXTERNAL_CALENDAR) if blank else None)
             ),
             "utm_params": (
                 {
@@ -275,6 +312,36 @@ class OnceHubData:
                     "content": self.fake.maybe("banner", 0.7),
                 }
                 if self.fake.chance(0.3)
+                else None
+            ),
+            "conversation": self.fake.token("CVR-") if self.fake.chance(0.1) else None,
+            **self._calendar_links(booking_id, via_calendar=via_calendar),
+            "custom_fields": [
+                {"name": field, "value": self.fake.choice(values)}
+                for field, values in (
+                    ("discussion_points", ("Need support on new product", "Pricing", "Migration plan")),
+                    ("meeting_reason", ("Product demo", "Renewal", "Onboarding")),
+                )
+                if self.fake.chance(0.4)
+            ],
+        }
+
+    def _calendar_links(self, booking_id: str, *, via_calendar: bool) -> dict[str, t.Any]:
+        """The fields OnceHub documents for booking-calendar bookings only (null otherwise)."""
+        if not via_calendar:
+            return {"ics_url": None, "cancel_url": None, "reschedule_url": None, "payment_information": None}
+        paid = self.fake.chance(0.3)
+        return {
+            "ics_url": f"{BOOKING_CALENDAR_LINK}/api/bookings/ics/{self.fake.uuid()}",
+            "cancel_url": f"{BOOKING_CALENDAR_LINK}/m/{booking_id}/cancel",
+            "reschedule_url": f"{BOOKING_CALENDAR_LINK}/m/{booking_id}",
+            "payment_information": (
+                {
+                    "amount_charged": self.fake.choice((2500, 5000, 15000)),  # in cents
+                    "currency": self.fake.choice(("USD", "EUR", "GBP")),
+                    "transaction_id": "ch_" + self.fake.token("", 24),
+                }
+                if paid
                 else None
             ),
         }
@@ -329,6 +396,7 @@ class OnceHubData:
             booking_page=booking["booking_page"],
             booking_calendar=booking["booking_calendar"],
             master_page=booking["master_page"],
+            **self._calendar_links(new["id"], via_calendar=booking["booking_calendar"] is not None),
         )
         booking.update(
             status="rescheduled",
@@ -347,7 +415,8 @@ class OnceHubData:
         one booking gets a late edit stamped with the newest ``last_updated_time`` from before
         the round, i.e. the same second as the bookmark a previous full sync ended at: a tap
         that asks only for ``last_updated_time.gt=<bookmark>`` misses it. Users, teams, event
-        types and pages are renamed, (de)activated and added; contacts updated and added.
+        types and pages are renamed, (de)activated and added; an invited user joins; contacts
+        updated and added.
         """
         rng = Faker(seed).rng
         now = utc_now()
@@ -399,16 +468,17 @@ class OnceHubData:
 
         for contact in rng.sample(self.contacts, changes):
             contact.update(job_title="Head of Scheduling", last_interacted_time=self.tick(), last_updated_time=self.tick())
-        user = rng.choice(self.users[1:])
-        user.update(status="disabled" if user["status"] == "active" else "active")
-        rng.choice(self.users).update(role_name="Administrator")
+        invited = [u for u in self.users if u["status"] == "invited"]
+        if invited:
+            rng.choice(invited).update(status="active")  # the invitation was accepted
+        rng.choice(self.users[1:]).update(role_name="Administrator")  # users[0] is the account owner
         self._add("users", self._user())
         rng.choice(self.lists["teams"]).update(name="Renamed team")
         self._add("teams", self._team())
-        rng.choice(self.lists["event_types"]).update(name="Discovery call v2", duration_minutes=45)
+        rng.choice(self.lists["event_types"]).update(name="Discovery call v2", description="An intro call.")
         self._add("event_types", self._event_type())
         page = rng.choice([p for p in self.lists["booking_pages"] if p["active"]])
-        page.update(active=False, published=False)
+        page.update(active=False)
         self._add("booking_pages", self._booking_page())
         rng.choice(self.lists["master_pages"]).update(name="Renamed hub", active=True)
         self._add("master_pages", self._master_page())

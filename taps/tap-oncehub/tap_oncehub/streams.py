@@ -1,4 +1,4 @@
-"""OnceHub streams: one small class per list endpoint of the seed."""
+"""OnceHub streams: one small class per list endpoint of the original dlt specification."""
 
 from __future__ import annotations
 
@@ -100,7 +100,11 @@ class TeamsStream(OnceHubStream):
 
 
 class ContactsStream(OnceHubStream):
-    """Contacts: full table, as no server-side updated-since filter is documented for them."""
+    """Contacts: full table, so that deleted contacts are retired.
+
+    The API filters contacts by ``last_updated_time`` too, but contacts can be deleted, and only
+    a complete listing lets the loader retire the deleted ones.
+    """
 
     name = "contacts"
     path = "/v2/contacts"
