@@ -6,8 +6,10 @@ import copy
 import datetime as dt
 
 import pytest
+from scheduling_taps_common.settings import parse_datetime
 from support.warehouse import assert_table_matches, live_rows, rows, tables
 from tap_float.streams import public_holidays_window
+from tap_float.tap import TapFloat
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("meltano_plugins")]
 
@@ -34,6 +36,37 @@ CHECKS = {
 }
 
 
+SCHEMAS = {
+    name: stream.schema
+    for name, stream in TapFloat(config={"api_token": "x"}, validate_config=False, setup_mapper=False).streams.items()
+}
+
+
+def as_loaded(stream, record):
+    """``record`` as DuckDB gives it back: columns are typed by the tap's schema, so Float's
+    timestamps and dates come back as TIMESTAMPTZ and DATE (Float's timestamps are UTC), and its
+    numeric strings (``"2.0"``, ``["1234"]``) as the numbers the schema declares. Lists are JSON
+    columns: their items keep JSON's types."""
+    return {name: _typed(SCHEMAS[stream]["properties"].get(name, {}), value) for name, value in record.items()}
+
+
+def _typed(declared, value, *, in_json=False):
+    if isinstance(value, list) and isinstance(declared.get("items"), dict):
+        return [_typed(declared["items"], item, in_json=True) for item in value]
+    if not isinstance(value, str):
+        return value
+    types = declared.get("type") or []
+    if declared.get("format") == "date-time" and not in_json:
+        return parse_datetime(value)
+    if declared.get("format") == "date" and not in_json:
+        return dt.date.fromisoformat(value)
+    if "integer" in types:
+        return int(value)
+    if "number" in types:
+        return float(value)
+    return value
+
+
 def source_tables(fake):
     source = dict(fake.data.resources())
     window = public_holidays_window({}, dt.datetime.now(dt.timezone.utc).date())
@@ -58,7 +91,7 @@ def assert_warehouse_equals_source(sandbox, fake, deleted=None):
     assert tables(db, SCHEMA) >= set(CHECKS)
     source = source_tables(fake)
     for stream, (key, compare) in CHECKS.items():
-        expected = source[stream] + (deleted or {}).get(stream, [])
+        expected = [as_loaded(stream, r) for r in source[stream] + (deleted or {}).get(stream, [])]
         assert_table_matches(db, SCHEMA, stream, expected, key, compare=compare)
 
 

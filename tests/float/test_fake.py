@@ -1,14 +1,14 @@
-"""The Float fake behaves as the reference documents Float, so the tap is tested against Float."""
+"""The Float fake behaves as Float documents its API, so the tap is tested against Float."""
 
 from __future__ import annotations
 
 import functools
-import json
-from importlib import resources
+import re
 
 import pytest
 import requests
 from api_sandbox.float import EDGE_FORBIDDEN_HTML, TIME_TRACKING_OFF, FakeFloat
+from contract import harness
 
 
 STREAMS = (
@@ -121,15 +121,39 @@ def dataset():
     return FakeFloat(seed=1, scale=0.3).data.resources()
 
 
+def top_level(fields):
+    return {path for path in fields if "." not in path and "[]" not in path}
+
+
 @pytest.mark.parametrize("stream", sorted(STREAMS))
-def test_records_carry_every_schema_field_with_values_and_nulls(stream):
+def test_records_carry_exactly_the_fields_float_documents_with_values_and_nulls(stream):
     records = dataset()[stream]
-    schema = json.loads(resources.files("tap_float.schemas").joinpath(f"{stream}.json").read_text())
-    fields = set(schema["properties"])
+    fields = top_level(harness.documented_fields("float")[stream])
     for record in records:
         assert set(record) == fields, f"{stream}: {set(record) ^ fields}"
     never_set = {f for f in fields if all(r[f] is None for r in records)}
     assert not never_set, f"{stream}: fields always null: {never_set}"
+
+
+def test_timestamps_are_written_as_floats_definitions_and_examples_write_them():
+    data = dataset()
+    zoneless = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
+    for stream in ("accounts", "people", "projects", "phases", "project_tasks", "milestones", "tasks", "logged_time"):
+        assert all(zoneless.match(r["created"]) and zoneless.match(r["modified"]) for r in data[stream]), stream
+    assert all(r["created"].endswith("+00:00") and "T" in r["modified"] for r in data["roles"])
+    for stream in ("status", "time_off"):  # their definitions show bare dates
+        assert all(re.match(r"^\d{4}-\d{2}-\d{2}$", r["modified"]) for r in data[stream]), stream
+    for stream in ("holidays", "milestones"):
+        assert all(re.match(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$", r["date"]) for r in data[stream]), stream
+
+
+def test_the_documented_numeric_strings_are_sent_beside_plain_numbers():
+    tasks, time_off = dataset()["tasks"], dataset()["time_off"]
+    assert {type(t["hours"]) for t in tasks} == {str, float}
+    assert all(float(t["hours"]) > 0 for t in tasks)
+    people_ids = [i for r in tasks + time_off for i in r["people_ids"] or []]
+    assert {type(i) for i in people_ids} == {str, int}
+    assert all(int(i) > 0 for i in people_ids)
 
 
 def test_mutate_edits_adds_and_deletes_and_bumps_modified(start_fake):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+import pytest
 from support.singer import run_tap
 from tap_float.streams import public_holidays_window
 from tap_float.tap import TapFloat
@@ -32,6 +33,8 @@ STREAMS = {
     "logged_time": ("/logged-time", "logged_time_id"),
 }
 INCREMENTAL = {"people", "projects", "tasks", "logged_time"}
+#: The bookmark's format: the emitted `modified`, RFC 3339 UTC.
+RFC3339 = "%Y-%m-%dT%H:%M:%SZ"
 #: No pacing: for tests that are not about it.
 UNPACED = {"max_requests_per_second": 0, "max_requests_per_minute": 0}
 
@@ -109,26 +112,43 @@ def test_first_run_filters_incremental_streams_by_start_date_in_floats_format(st
             assert sent == {None}, stream
 
 
-def test_later_runs_start_at_the_bookmark_and_save_the_newest_modified(start_fake, sync_tap):
+def as_bookmark(float_timestamp):
+    """Float's ``YYYY-MM-DD HH:MM:SS`` (UTC) as the tap writes it into records and bookmarks."""
+    return dt.datetime.strptime(float_timestamp, "%Y-%m-%d %H:%M:%S").strftime(RFC3339)
+
+
+# The first bookmark is RFC 3339, as the tap saves it; the second is in Float's own format, as
+# states saved by earlier versions of the tap hold it: both must keep working.
+@pytest.mark.parametrize("bookmark", ["2026-06-01T00:00:00Z", "2026-06-01 00:00:00"])
+def test_later_runs_start_at_the_bookmark_and_save_the_newest_modified(start_fake, sync_tap, bookmark):
     fake = start_fake("float", seed=3, scale=0.1)
-    bookmark = "2026-06-01 00:00:00"
     state = {"bookmarks": {s: {"replication_key": "modified", "replication_key_value": bookmark} for s in INCREMENTAL}}
     run = sync_tap(config(fake, start_date="2020-01-01T00:00:00Z", **UNPACED), state=state)
     assert run.returncode == 0, run.stderr
 
     for stream in INCREMENTAL:
         path, _ = STREAMS[stream]
-        assert {c.arg("modified_since") for c in calls_to(fake, path)} == {bookmark}, stream
+        # The filter speaks Float's format, whatever the bookmark's.
+        assert {c.arg("modified_since") for c in calls_to(fake, path)} == {"2026-06-01 00:00:00"}, stream
         newest = max(r["modified"] for r in fake.data.resources()[stream])
         saved = run.state["bookmarks"][stream]
-        assert saved == {"replication_key": "modified", "replication_key_value": newest}, stream
+        assert saved == {"replication_key": "modified", "replication_key_value": as_bookmark(newest)}, stream
 
 
-def test_a_start_date_later_than_the_bookmark_wins(start_fake, sync_tap):
+@pytest.mark.parametrize("bookmark", ["2026-01-01T00:00:00Z", "2026-01-01 00:00:00"])
+def test_a_start_date_later_than_the_bookmark_wins(start_fake, sync_tap, bookmark):
     fake = start_fake("float", seed=3, scale=0.05)
-    state = {"bookmarks": {"people": {"replication_key": "modified", "replication_key_value": "2026-01-01 00:00:00"}}}
+    state = {"bookmarks": {"people": {"replication_key": "modified", "replication_key_value": bookmark}}}
     sync_tap(config(fake, start_date="2026-02-01T00:00:00Z", **UNPACED), state=state)
     assert {c.arg("modified_since") for c in calls_to(fake, "/people")} == {"2026-02-01 00:00:00"}
+
+
+@pytest.mark.parametrize("bookmark", ["2026-03-01T00:00:00Z", "2026-03-01 00:00:00"])
+def test_a_bookmark_later_than_the_start_date_wins(start_fake, sync_tap, bookmark):
+    fake = start_fake("float", seed=3, scale=0.05)
+    state = {"bookmarks": {"people": {"replication_key": "modified", "replication_key_value": bookmark}}}
+    sync_tap(config(fake, start_date="2026-02-01T00:00:00Z", **UNPACED), state=state)
+    assert {c.arg("modified_since") for c in calls_to(fake, "/people")} == {"2026-03-01 00:00:00"}
 
 
 def test_the_bookmark_never_passes_the_start_of_the_sync(start_fake, sync_tap):
@@ -136,12 +156,12 @@ def test_the_bookmark_never_passes_the_start_of_the_sync(start_fake, sync_tap):
     # not push the bookmark past the sync start, or the next run could skip changes.
     fake = start_fake("float", seed=3, scale=0.05)
     fake.data.people[0]["modified"] = "2099-01-01 00:00:00"
-    before = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    before = dt.datetime.now(dt.timezone.utc).strftime(RFC3339)
     run = sync_tap(config(fake, **UNPACED))
     assert run.returncode == 0, run.stderr
     saved = run.state["bookmarks"]["people"]["replication_key_value"]
     assert saved <= before
-    assert dt.datetime.strptime(saved, "%Y-%m-%d %H:%M:%S")  # still Float's format
+    assert dt.datetime.strptime(saved, RFC3339)  # the format of the records' `modified`
 
 
 def test_projects_and_phases_ask_for_their_task_labels_and_team(start_fake, sync_tap):

@@ -1,4 +1,5 @@
-"""The page-end rule, the timestamp conversions and the holiday window, without a server."""
+"""The page-end rule, the timestamp conversions, the decoding of Float's representations and the
+holiday window, without a server."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import requests
 from scheduling_taps_common.settings import parse_datetime
 from tap_float.client import FloatPaginator, to_float_timestamp
 from tap_float.streams import public_holidays_window
+from tap_float.tap import TapFloat
 
 
 def response(records, status=200, **headers):
@@ -112,8 +114,60 @@ def test_float_timestamps_are_read_as_utc():
     assert parse_datetime("2026-03-01 08:00:00").utcoffset().total_seconds() == 0
 
 
+def stream(name):
+    return TapFloat(config={"api_token": "x"}, validate_config=False, setup_mapper=False).streams[name]
+
+
+def test_records_carry_floats_timestamps_as_rfc3339_utc_and_its_numeric_strings_as_numbers():
+    record = {
+        "task_id": 1,
+        "hours": "2.0",  # Float's tutorial
+        "people_ids": ["1234", "5678"],  # the task definition's example
+        "start_date": "2023-11-16",
+        "created": "2023-02-05 03:48:57.964",  # the task definition's example
+        "modified": "2017-04-27 08:41:08",
+    }
+    decoded = stream("tasks").post_process(record)
+    assert decoded["hours"] == 2 and not isinstance(decoded["hours"], str)
+    assert decoded["people_ids"] == [1234, 5678]
+    assert decoded["start_date"] == "2023-11-16"
+    assert decoded["created"] == "2023-02-05T03:48:57.964Z"
+    assert decoded["modified"] == "2017-04-27T08:41:08Z"
+
+
+def test_timestamps_float_documents_with_a_zone_or_as_a_date_are_kept():
+    role = stream("roles").post_process({"id": 1, "created": "2024-04-03T13:02:00+00:00"})
+    assert role["created"] == "2024-04-03T13:02:00+00:00"
+    # Statuses' and time off's are shown as dates and described as timestamps: kept as sent.
+    status = stream("status").post_process({"status_id": 1, "created": "2024-02-05", "modified": "2024-02-15 10:00:00"})
+    assert status == {"status_id": 1, "created": "2024-02-05", "modified": "2024-02-15 10:00:00"}
+    # Team holidays and milestones are dated `YYYY-MM-DD HH:mm` and declared as plain strings.
+    holiday = stream("holidays").post_process({"holiday_id": 1, "date": "2019-12-24 09:00"})
+    assert holiday["date"] == "2019-12-24 09:00"
+
+
+@pytest.mark.parametrize("name", ["people", "projects", "tasks", "logged_time"])
+def test_bookmarks_are_rfc3339_and_compare_with_start_date_as_instants(name):
+    incremental = stream(name)
+    assert incremental.is_timestamp_replication_key
+    assert incremental.replication_key_format == "%Y-%m-%dT%H:%M:%SZ"
+    # A bookmark in Float's own format, saved by an earlier version, against start_date.
+    older_format, start_date = "2026-03-01 08:00:00", "2026-03-01T09:00:00+02:00"  # 07:00 UTC
+    assert incremental.compare_start_date(older_format, start_date) == older_format
+    assert incremental.compare_start_date("2026-03-01T06:00:00Z", start_date) == start_date
+
+
 def test_the_public_holidays_window_is_whole_years_and_never_inverted():
     today = dt.date(2026, 11, 23)
     assert public_holidays_window({}, today) == (dt.date(2021, 1, 1), dt.date(2027, 12, 31))
     assert public_holidays_window({"start_date": "2024-05-17T00:00:00Z"}, today) == (dt.date(2024, 1, 1), dt.date(2027, 12, 31))
     assert public_holidays_window({"start_date": "2031-01-01T00:00:00Z"}, today) == (dt.date(2027, 1, 1), dt.date(2027, 12, 31))
+
+
+def test_a_record_without_modified_is_emitted_with_a_null_one():
+    # Float's importing-your-team tutorial shows a person without `modified`: the run must go on.
+    assert stream("people").post_process({"people_id": 311815, "created": "2017-02-04 13:21:32"}) == {
+        "people_id": 311815,
+        "created": "2017-02-04T13:21:32Z",
+        "modified": None,
+    }

@@ -1,4 +1,5 @@
-"""Fake Float API v3 (https://api.float.com/v3), per ../shared/reference/apis.md §5.
+"""Fake Float API v3 (https://api.float.com/v3), as Float documents it (developer.float.com: the
+Swagger spec, the tutorials) and as other clients observed it.
 
 Reproduces:
 

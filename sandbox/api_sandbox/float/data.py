@@ -1,9 +1,18 @@
 """A generated Float team: people, projects and their schedule, time off and logged time.
 
-Every field of ../shared/reference/schemas/float.json is present, with Float's conventions:
-integer ids (``logged_time_id`` is a 24-hex string), 0/1 integer flags, money as decimal
-strings, ``created``/``modified`` as ``YYYY-MM-DD HH:MM:SS`` in UTC without a zone, dates as
-``YYYY-MM-DD``. Lists are kept in creation order (the order the API pages through them).
+Every record carries the fields Float documents for its endpoint (tests/contract/float/
+documented_fields.json), in the representations Float's spec and examples show: integer ids
+(``logged_time_id`` is 24 hex digits), 0/1 integer flags, rates as decimal strings and budgets as
+numbers, dates as ``YYYY-MM-DD``, and these timestamps:
+
+- ``created``/``modified`` as ``YYYY-MM-DD HH:MM:SS`` in UTC without a zone (the format of the
+  ``modified_since`` filter), except roles (RFC 3339 with ``+00:00``) and statuses and time off
+  (a bare date), as their definitions' examples show;
+- team holidays' and milestones' ``date``/``end_date`` as ``YYYY-MM-DD HH:mm``.
+
+And the documented oddities a client must decode: some allocations' ``hours`` and some
+``people_ids`` arrive as numeric strings (``"2.0"``, ``["1234"]``). Lists are kept in creation
+order (the order the API pages through them).
 """
 
 from __future__ import annotations
@@ -16,6 +25,10 @@ from api_sandbox.datagen import Faker, today_utc, utc_now
 #: Float's timestamp format (UTC, no zone) and date format.
 TIMESTAMP = "%Y-%m-%d %H:%M:%S"
 DATE = "%Y-%m-%d"
+#: Roles' timestamps, as the role definition writes them.
+TIMESTAMP_WITH_OFFSET = "%Y-%m-%dT%H:%M:%S+00:00"
+#: Team holidays' and milestones' ``date``/``end_date``.
+DATE_AND_TIME = "%Y-%m-%d %H:%M"
 
 #: Default size of each list at scale 1.0: every list needs several pages of 200 (the maximum).
 SIZES = {
@@ -48,15 +61,27 @@ HOLIDAY_NAMES = (
     "National Day", "Assumption Day", "All Saints' Day", "Christmas Day", "Boxing Day", "Bank Holiday",
     "Independence Day", "Thanksgiving", "Memorial Day", "Spring Festival", "Midsummer", "King's Day",
 )
+TIMEOFF_TYPE_NAMES = ("Annual leave", "Sick leave", "Parental leave", "Training")
+PROJECT_TAGS = ("retainer", "internal", "fixed-fee", "priority")
+TIMEZONES = ("Europe/London", "America/New_York", "Australia/Sydney")
+STATUS_NAMES = ("Conference", "Client visit", "Parental leave", "Offsite")
+TAGS = ("remote", "senior", "freelance", "onsite", "lead", "east coast")
 COLORS = ("3a7bd5", "e94e77", "2ecc71", "f39c12", "9b59b6", "1abc9c", "34495e", "d35400")
 
 
-def timestamp(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.timezone.utc).strftime(TIMESTAMP)
+def timestamp(moment: dt.datetime, fmt: str = TIMESTAMP) -> str:
+    """``moment`` in UTC, written in ``fmt``."""
+    return moment.astimezone(dt.timezone.utc).strftime(fmt)
 
 
 def day(moment: dt.datetime | dt.date) -> str:
+    """``YYYY-MM-DD``."""
     return moment.strftime(DATE)
+
+
+def at(date: str, time: str) -> str:
+    """A ``YYYY-MM-DD HH:mm`` value from a date and a time of day."""
+    return f"{date} {time}"
 
 
 class FloatData:
@@ -68,7 +93,9 @@ class FloatData:
         self._ids: dict[str, int] = {}
         n = lambda name: max(3, int(SIZES[name] * scale))  # noqa: E731
 
-        self.departments = [self._department() for _ in range(n("departments"))]
+        self.departments: list[dict[str, t.Any]] = []
+        for _ in range(n("departments")):
+            self.departments.append(self._department())
         self.roles = [self._role() for _ in range(n("roles"))]
         self.clients = [self._client() for _ in range(n("clients"))]
         self.regions = list(range(1, n("public_holiday_regions") + 1))
@@ -83,7 +110,9 @@ class FloatData:
         for phase in self.phases:
             self._refresh_phase_expansions(phase)
         self.milestones = [self._milestone() for _ in range(n("milestones"))]
-        self.tasks = [self._task() for _ in range(n("tasks"))]
+        self.tasks: list[dict[str, t.Any]] = []
+        for _ in range(n("tasks")):
+            self.tasks.append(self._task())
         self.logged_time = [self._logged_time() for _ in range(n("logged_time"))]
         self.status = [self._status() for _ in range(n("status"))]
         self.timeoffs = [self._timeoff() for _ in range(n("timeoffs"))]
@@ -98,79 +127,112 @@ class FloatData:
         self._ids[kind] = self._ids.get(kind, 1000 * (len(self._ids) + 1) + self.fake.rng.randint(0, 500)) + 1
         return self._ids[kind]
 
-    def _created_modified(self) -> tuple[str, str]:
+    def _created_modified_moments(self) -> tuple[dt.datetime, dt.datetime]:
         created = self.fake.moment(self.anchor, days_before=700, days_after=-30)
         modified = created + dt.timedelta(days=self.fake.rng.uniform(0, 25), seconds=self.fake.rng.randint(0, 86400))
-        return timestamp(created), timestamp(min(modified, self.anchor - dt.timedelta(days=2)))
+        return created, min(modified, self.anchor - dt.timedelta(days=2))
+
+    def _created_modified(self, fmt: str = TIMESTAMP) -> tuple[str, str]:
+        created, modified = self._created_modified_moments()
+        return timestamp(created, fmt), timestamp(modified, fmt)
 
     def _date_range(self, *, days_before: float = 200, days_after: float = 200, length: int = 20) -> tuple[str, str]:
         start = self.fake.moment(self.anchor, days_before=days_before, days_after=days_after)
         return day(start), day(start + dt.timedelta(days=self.fake.rng.randint(0, length)))
 
-    def _money(self, low: int, high: int) -> str:
-        return f"{self.fake.rng.randint(low, high)}.{self.fake.rng.choice(('00', '50', '25'))}"
+    def _repeat_end(self, start: str) -> str:
+        """When a repeating allocation, status or time off stops: a few weeks to months on."""
+        return day(dt.date.fromisoformat(start) + dt.timedelta(days=self.fake.rng.randint(21, 180)))
+
+    def _money(self, low: int, high: int, decimals: int = 2) -> str:
+        """A rate as Float writes it: a decimal string (``"55.50"``, roles ``"260.000"``)."""
+        units, cents = self.fake.rng.randint(low, high), self.fake.rng.choice((0, 25, 50))
+        return f"{units}.{cents:02d}" + "0" * (decimals - 2)
+
+    def _budget(self, low: int, high: int) -> float:
+        """A budget as Float writes it: a number (hours or money), sometimes with a fraction."""
+        return self.fake.rng.randint(low, high) + self.fake.rng.choice((0.0, 0.5))
 
     def _account_id(self) -> int | None:
         return self.fake.choice(self.accounts)["account_id"] if getattr(self, "accounts", None) else None
+
+    def _people_ids(self, people: list[dict[str, t.Any]]) -> list[int | str]:
+        """``people_ids`` as Float's examples show them: integers, or numeric strings."""
+        ids = [p["people_id"] for p in people]
+        return [str(i) for i in ids] if self.fake.chance(0.25) else ids
 
     def tick(self) -> str:
         """A modification time: now (Float stores whole seconds, so equal values are normal)."""
         self._last_tick = max(utc_now(), self._last_tick)
         return timestamp(self._last_tick)
 
+    def today(self) -> str:
+        """A modification date, for the records whose timestamps Float documents as dates."""
+        return day(utc_now())
+
     # -- generators ----------------------------------------------------------------------------
 
     def _department(self) -> dict[str, t.Any]:
         department_id = self._next_id("department")
-        return {"department_id": department_id, "name": f"{self.fake.choice(DEPARTMENT_NAMES)} {department_id}"}
+        parent = self.fake.choice(self.departments) if self.departments and self.fake.chance(0.3) else None
+        return {
+            "department_id": department_id,
+            "parent_id": parent["department_id"] if parent else None,
+            "name": f"{self.fake.choice(DEPARTMENT_NAMES)} {department_id}",
+        }
 
     def _role(self) -> dict[str, t.Any]:
-        created, modified = self._created_modified()
+        created, modified = self._created_modified(TIMESTAMP_WITH_OFFSET)
         role_id = self._next_id("role")
         return {
             "id": role_id,
             "name": f"{self.fake.choice(ROLE_NAMES)} {role_id}",
+            "default_hourly_rate": self.fake.maybe(self._money(60, 260, decimals=3), 0.3),
             "created": created,
-            "modified": modified,
             "created_by": self.fake.rng.randint(1, 50),
+            "modified": modified,
             "modified_by": self.fake.maybe(self.fake.rng.randint(1, 50), 0.3),
         }
 
     def _client(self) -> dict[str, t.Any]:
-        first, last = self.fake.person()
-        return {"client_id": self._next_id("client"), "name": f"{last} {self.fake.choice(('Ltd', 'GmbH', 'Inc', '& Co'))}"}
+        _, last = self.fake.person()
+        suffix = self.fake.choice(("Ltd", "GmbH", "Inc", "& Co"))
+        return {"client_id": self._next_id("client"), "name": f"{last} {suffix}"}
 
     def _person(self) -> dict[str, t.Any]:
         first, last = self.fake.person()
         created, modified = self._created_modified()
         department = self.fake.maybe(self.fake.choice(self.departments), 0.15)
-        hours = [0, 8, 8, 8, 8, self.fake.choice((8, 6, 4)), 0]
+        role = self.fake.maybe(self.fake.choice(self.roles), 0.3)
+        people_type_id = self.fake.choice((1, 1, 1, 1, 2, 3))  # employee, contractor, placeholder
+        placeholder = people_type_id == 3
+        full_time = self.fake.chance(0.8)
         start, end = self._date_range(days_before=900, days_after=-10, length=900)
         active = 1 if self.fake.chance(0.85) else 0
         return {
             "people_id": self._next_id("person"),
-            "name": f"{first} {last}",
-            "email": self.fake.maybe(self.fake.email(first, last, "team.example"), 0.1),
-            "job_title": self.fake.maybe(self.fake.choice(ROLE_NAMES), 0.2),
-            "role_id": self.fake.maybe(self.fake.choice(self.roles)["id"], 0.3),
-            "department": {"department_id": department["department_id"], "name": department["name"]} if department else None,
-            "avatar_file": self.fake.maybe(f"https://float-avatars.example/{self.fake.hex_id(16)}.jpg", 0.5),
-            "auto_email": self.fake.choice((0, 1)),
-            "employee_type": self.fake.choice((0, 1)),
-            "people_type_id": self.fake.choice((1, 1, 2, 3)),
-            "contractor": self.fake.choice((0, 0, 1)),
+            "name": f"{role['name'] if role else 'Designer'} placeholder" if placeholder else f"{first} {last}",
+            "email": None if placeholder else self.fake.maybe(self.fake.email(first, last, "team.example"), 0.1),
+            # The job title is the name of the person's role.
+            "job_title": role["name"] if role else None,
+            "role_id": role["id"] if role else None,
+            "department": (
+                {key: department[key] for key in ("department_id", "parent_id", "name")} if department else None
+            ),
+            "notes": self.fake.maybe(self.fake.sentence(), 0.7),
+            "avatar_file": self.fake.choice((None, "", f"{self.fake.hex_id(16)}.jpg")),
+            "auto_email": self.fake.choice((0, 1, 1, -1)),
+            "employee_type": 1 if full_time else 0,
+            # Hours per day, Sunday to Saturday, for part-time people only.
+            "work_days_hours": None if full_time else [0, 8, 8, 8, 8, self.fake.choice((8, 6, 4)), 0],
             "active": active,
-            "region_id": self.fake.maybe(self.fake.choice(self.regions), 0.4),
+            "people_type_id": people_type_id,
+            "contractor": 1 if people_type_id == 2 else 0,  # deprecated twin of people_type_id
+            "tags": [{"name": self.fake.choice(TAGS)} for _ in range(self.fake.rng.randint(0, 2))],
             "start_date": self.fake.maybe(start, 0.3),
             "end_date": end if not active else None,
             "default_hourly_rate": self.fake.maybe(self._money(40, 180), 0.3),
-            "cost_rate": self.fake.maybe(self._money(20, 90), 0.5),
-            "tags": [
-                {"name": self.fake.choice(("remote", "senior", "freelance", "onsite", "lead")), "type": self.fake.choice((1, 2))}
-                for _ in range(self.fake.rng.randint(0, 2))
-            ],
-            "work_days_hours": hours,
-            "work_days_hours_history": self.fake.maybe({day(self.anchor - dt.timedelta(days=365)): [0, 8, 8, 8, 8, 8, 0]}, 0.6),
+            "region_id": self.fake.maybe(self.fake.choice(self.regions), 0.4),
             "created": created,
             "modified": modified,
         }
@@ -183,30 +245,26 @@ class FloatData:
             "account_id": self._next_id("account"),
             "name": person["name"] if person else f"{first} {last}",
             "email": (person or {}).get("email") or self.fake.email(first, last, "team.example"),
-            "account_type": 1 if index == 0 else self.fake.choice((2, 3, 4, 4, 4)),
-            "access": self.fake.choice((0, 1, 2)),
+            "timezone": self.fake.maybe(self.fake.choice(TIMEZONES), 0.2),
+            "avatar": self.fake.maybe(f"https://floatcdn.com/icons/avatar{self.fake.rng.randint(1, 20)}-80.png", 0.5),
+            # 1 account owner, then admins, members, billing and managers.
+            "account_type": 1 if index == 0 else self.fake.choice((2, 4, 4, 4, 5, 7)),
+            "access": self.fake.choice((0, 1, 2, 3)),
+            "department_filter_id": self.fake.maybe(self.fake.choice(self.departments)["department_id"], 0.8),
+            "view_rights": self.fake.choice((0, 1)),
+            "edit_rights": self.fake.choice((0, 1)),
             "active": 1 if self.fake.chance(0.9) else 0,
-            "avatar": self.fake.maybe(f"https://float-avatars.example/{self.fake.hex_id(16)}.jpg", 0.5),
             "created": created,
             "modified": modified,
-            "edit_rights": self.fake.choice((0, 1)),
-            "view_rights": self.fake.choice((0, 1)),
-            "budget_rights": self.fake.choice((0, 1)),
-            "timezone": self.fake.maybe(self.fake.choice(("Europe/London", "America/New_York", "Australia/Sydney")), 0.2),
-            "department_filter": self.fake.maybe(
-                [d["department_id"] for d in self.fake.rng.sample(self.departments, 2)], 0.7
-            ),
-            "people_id": person["people_id"] if person else None,
         }
 
     def _timeoff_type(self) -> dict[str, t.Any]:
         type_id = self._next_id("timeoff_type")
         return {
             "timeoff_type_id": type_id,
-            "timeoff_type_name": f"{self.fake.choice(('Annual leave', 'Sick leave', 'Parental leave', 'Training'))} {type_id}",
+            "timeoff_type_name": f"{self.fake.choice(TIMEOFF_TYPE_NAMES)} {type_id}",
             "color": self.fake.choice(COLORS),
             "active": 1 if self.fake.chance(0.9) else 0,
-            "approval_required": self.fake.choice((0, 1)),
             "created_by": self.fake.maybe(self._account_id(), 0.2),
         }
 
@@ -214,6 +272,9 @@ class FloatData:
         created, modified = self._created_modified()
         start, end = self._date_range(days_before=400, days_after=100, length=200)
         project_id = self._next_id("project")
+        budget_type = self.fake.choice((0, 1, 2, 3))  # none, total hours, total fee, hourly fee
+        budget_priority = self.fake.choice((0, 0, 1, 2))  # project, phase, task
+        status = self.fake.choice((0, 1, 2, 2, 2))  # draft, tentative, confirmed
         return {
             "project_id": project_id,
             "name": f"{self.fake.phrase(2)} {project_id}",
@@ -221,16 +282,16 @@ class FloatData:
             "client_id": self.fake.maybe(self.fake.choice(self.clients)["client_id"], 0.2),
             "color": self.fake.choice(COLORS),
             "notes": self.fake.maybe(self.fake.sentence(), 0.5),
-            "tags": [self.fake.choice(("retainer", "internal", "fixed-fee", "priority")) for _ in range(self.fake.rng.randint(0, 2))],
-            "budget_type": self.fake.choice((0, 1, 2, 3)),
-            "budget_total": self.fake.maybe(self._money(1000, 90000), 0.4),
-            "budget_per_phase": self.fake.choice((0, 1)),
-            "budget_priority": self.fake.choice((0, 1)),
+            "tags": [self.fake.choice(PROJECT_TAGS) for _ in range(self.fake.rng.randint(0, 2))],
+            "budget_type": budget_type,
+            # Null for hourly-fee budgets and for budgets kept per phase or per task.
+            "budget_total": self._budget(100, 90000) if budget_type in (1, 2) and budget_priority == 0 else None,
+            "budget_per_phase": 1 if budget_priority == 1 else 0,
+            "budget_priority": budget_priority,
             "default_hourly_rate": self.fake.maybe(self._money(60, 200), 0.4),
             "non_billable": self.fake.choice((0, 0, 1)),
-            "tentative": self.fake.choice((0, 0, 0, 1)),
-            "status": self.fake.choice((1, 2, 3)),
-            "stage_id": self.fake.maybe(self.fake.rng.randint(1, 6), 0.5),
+            "status": status,
+            "tentative": 1 if status == 1 else 0,
             "locked_task_list": self.fake.choice((0, 1)),
             "active": 1 if self.fake.chance(0.8) else 0,
             "project_manager": self._account_id(),
@@ -240,12 +301,12 @@ class FloatData:
             "start_date": self.fake.maybe(start, 0.2),
             "end_date": self.fake.maybe(end, 0.3),
             "project_tasks": [],
+            # The project's people and their project rate; Float documents phase_id as always 0 here.
             "project_team": [
                 {
                     "people_id": person["people_id"],
-                    "role_id": self.fake.maybe(self.fake.choice(self.roles)["id"], 0.5),
-                    "phase_id": None,
                     "hourly_rate": self.fake.maybe(float(self.fake.rng.randint(50, 150)), 0.5),
+                    "phase_id": 0,
                 }
                 for person in self.fake.rng.sample(self.people, self.fake.rng.randint(0, 4))
             ],
@@ -255,6 +316,7 @@ class FloatData:
         created, modified = self._created_modified()
         project = self.fake.choice(self.projects)
         start, end = self._date_range(days_before=300, days_after=100, length=60)
+        status = self.fake.choice((0, 1, 2, 2))
         return {
             "phase_id": self._next_id("phase"),
             "project_id": project["project_id"],
@@ -263,21 +325,17 @@ class FloatData:
             "notes": self.fake.maybe(self.fake.sentence(), 0.6),
             "start_date": start,
             "end_date": end,
-            "non_billable": self.fake.choice((0, 1)),
-            "budget_total": self.fake.maybe(self._money(500, 20000), 0.5),
+            "budget_total": self.fake.maybe(self._budget(50, 20000), 0.5),
             "default_hourly_rate": self.fake.maybe(self._money(60, 200), 0.6),
-            "tentative": self.fake.choice((0, 0, 1)),
-            "status": self.fake.choice((1, 2, 3)),
+            "non_billable": self.fake.choice((0, 1)),
+            "status": status,
+            "tentative": 1 if status == 1 else 0,
             "active": 1 if self.fake.chance(0.85) else 0,
             "created": created,
             "modified": modified,
             "phase_tasks": [],
             "phase_team": [
-                {
-                    "people_id": member["people_id"],
-                    "role_id": member["role_id"],
-                    "hourly_rate": member["hourly_rate"],
-                }
+                {"people_id": member["people_id"], "hourly_rate": member["hourly_rate"]}
                 for member in project["project_team"][: self.fake.rng.randint(0, 3)]
             ],
         }
@@ -288,10 +346,11 @@ class FloatData:
         project_id = phase["project_id"] if phase else self.fake.choice(self.projects)["project_id"]
         return {
             "task_meta_id": self._next_id("task_meta"),
-            "task_name": self.fake.phrase(2),
             "project_id": project_id,
             "phase_id": phase["phase_id"] if phase else 0,
+            "task_name": self.fake.phrase(2),
             "billable": self.fake.choice((0, 1, 1)),
+            "budget": self.fake.maybe(self._budget(10, 5000), 0.6),
             "count_tasks": self.fake.rng.randint(0, 30),
             "count_logged_time": self.fake.rng.randint(0, 60),
             "created": created,
@@ -322,8 +381,8 @@ class FloatData:
             "name": f"{self.fake.choice(('Kick-off', 'Review', 'Sign-off', 'Release', 'Handover'))}",
             "project_id": phase["project_id"] if phase else self.fake.choice(self.projects)["project_id"],
             "phase_id": phase["phase_id"] if phase else None,
-            "date": start,
-            "end_date": self.fake.maybe(end, 0.5),
+            "date": at(start, "09:00"),
+            "end_date": self.fake.maybe(at(end, "17:00"), 0.5),
             "created": created,
             "modified": modified,
         }
@@ -333,49 +392,58 @@ class FloatData:
         meta = self.fake.choice(self.project_tasks)
         people = self.fake.rng.sample(self.people, self.fake.choice((1, 1, 1, 2, 3)))
         start, end = self._date_range(days_before=180, days_after=180, length=15)
+        hours = self.fake.choice((1.0, 2.0, 4.0, 6.0, 8.0, 2.5))
+        repeat_state = self.fake.choice((0, 0, 0, 1, 2))
+        # A split allocation links back to its parent and to the first of the chain.
+        parent = self.fake.choice(self.tasks) if self.tasks and self.fake.chance(0.1) else None
         return {
             "task_id": self._next_id("task"),
-            "name": meta["task_name"],
-            "notes": self.fake.maybe(self.fake.sentence(), 0.6),
-            "hours": self.fake.choice((1.0, 2.0, 4.0, 6.0, 8.0, 2.5)),
-            "start_date": start,
-            "end_date": end,
-            # One assignee is in people_id; a shared allocation lists everyone in people_ids.
-            "people_id": people[0]["people_id"] if len(people) == 1 else None,
-            "people_ids": [p["people_id"] for p in people] if len(people) > 1 else None,
+            "root_task_id": (parent["root_task_id"] or parent["task_id"]) if parent else None,
+            "parent_task_id": parent["task_id"] if parent else None,
             "project_id": meta["project_id"],
             "phase_id": meta["phase_id"],
-            "task_meta_id": meta["task_meta_id"],
+            "start_date": start,
+            "end_date": end,
+            "start_time": self.fake.maybe(self.fake.choice(("09:00", "13:30", "14:00")), 0.8),
+            # Hours per day; some arrive as a numeric string, as Float's tutorial shows ("2.0").
+            "hours": f"{hours:.1f}" if self.fake.chance(0.15) else hours,
+            # One assignee is in people_id; a shared allocation lists everyone in people_ids.
+            "people_id": people[0]["people_id"] if len(people) == 1 else None,
+            "people_ids": self._people_ids(people) if len(people) > 1 else None,
             "status": self.fake.choice((1, 2, 2, 3)),
             "billable": meta["billable"],
-            "repeat_state": self.fake.choice((0, 0, 0, 1, 2)),
-            "created": created,
+            "name": meta["task_name"],
+            "task_meta_id": meta["task_meta_id"],
+            "notes": self.fake.maybe(self.fake.sentence(), 0.6),
+            "repeat_state": repeat_state,
+            "repeat_end_date": self._repeat_end(start) if repeat_state else None,
+            "priority": self.fake.choice((0, 0, 1)),
             "created_by": self._account_id(),
-            "modified": modified,
+            "created": created,
             "modified_by": self.fake.maybe(self._account_id(), 0.3),
+            "modified": modified,
         }
 
-    def _logged_time(self, *, at: str | None = None) -> dict[str, t.Any]:
-        created, modified = (at, at) if at else self._created_modified()
+    def _logged_time(self, *, at_time: str | None = None) -> dict[str, t.Any]:
+        created, modified = (at_time, at_time) if at_time else self._created_modified()
         task = self.fake.choice(self.tasks)
         date = self.fake.moment(self.anchor, days_before=200, days_after=-1)
         locked = self.fake.chance(0.3)
         return {
             "logged_time_id": self.fake.hex_id(24),
-            "people_id": task["people_id"] or task["people_ids"][0],
+            "people_id": task["people_id"] or int(task["people_ids"][0]),
+            "date": day(date),
+            "reference_date": self.fake.maybe(day(date), 0.4),
+            "hours": self.fake.choice((0.5, 1.0, 1.5, 2.0, 4.0, 7.5, 8.0, 5.25)),
+            "billable": task["billable"],
+            "notes": self.fake.maybe(self.fake.sentence(), 0.5),
             "project_id": task["project_id"],
             "phase_id": task["phase_id"],
             "task_id": self.fake.maybe(task["task_id"], 0.3),
-            "task_meta_id": task["task_meta_id"],
             "task_name": task["name"],
-            "date": day(date),
-            "reference_date": self.fake.maybe(day(date), 0.4),
-            "hours": self.fake.choice((0.5, 1.0, 1.5, 2.0, 4.0, 7.5, 8.0)),
-            "billable": task["billable"],
-            "notes": self.fake.maybe(self.fake.sentence(), 0.5),
+            "task_meta_id": task["task_meta_id"],
             "locked": 1 if locked else 0,
             "locked_date": day(date + dt.timedelta(days=7)) if locked else None,
-            "priority": self.fake.choice((0, 0, 1)),
             "created": created,
             "created_by": self._account_id(),
             "modified": modified,
@@ -383,42 +451,49 @@ class FloatData:
         }
 
     def _status(self) -> dict[str, t.Any]:
-        created, modified = self._created_modified()
+        created, modified = self._created_modified(DATE)
         start, end = self._date_range(days_before=60, days_after=60, length=5)
+        status_type_id = self.fake.choice((1, 2, 3, 4))  # home, travel, custom, office
+        repeat_state = self.fake.choice((0, 0, 1))
         return {
             "status_id": self._next_id("status"),
+            "status_type_id": status_type_id,
             "people_id": self.fake.choice(self.people)["people_id"],
-            "status_type_id": self.fake.choice((1, 2, 3, 4)),
+            # Only a custom status has a name of its own.
+            "status_name": self.fake.choice(STATUS_NAMES) if status_type_id == 3 else None,
             "start_date": start,
             "end_date": end,
-            "repeat_state": self.fake.choice((0, 0, 1)),
+            "repeat_state": repeat_state,
+            "repeat_end_date": self._repeat_end(start) if repeat_state else None,
             "created": created,
-            "created_by": self._account_id(),
             "modified": modified,
+            "created_by": self._account_id(),
+            "modified_by": self.fake.maybe(self._account_id(), 0.4),
         }
 
     def _timeoff(self) -> dict[str, t.Any]:
-        created, modified = self._created_modified()
+        created, modified = self._created_modified(DATE)
         kind = self.fake.choice(self.timeoff_types)
         start, end = self._date_range(days_before=200, days_after=150, length=10)
         full_day = self.fake.chance(0.8)
+        repeat_state = self.fake.choice((0, 0, 0, 1))
         return {
             "timeoff_id": self._next_id("timeoff"),
             "timeoff_type_id": kind["timeoff_type_id"],
-            "timeoff_type_name": kind["timeoff_type_name"],
-            "people_ids": [p["people_id"] for p in self.fake.rng.sample(self.people, self.fake.choice((1, 1, 2)))],
             "start_date": start,
             "end_date": end,
-            "hours": None if full_day else self.fake.choice((2.0, 4.0)),
+            "start_time": None if full_day else self.fake.choice(("09:00", "14:00")),
+            "hours": None if full_day else self.fake.choice((2.0, 4.0, 6.5)),
+            "timeoff_notes": self.fake.choice(("", self.fake.sentence())),
+            "repeat_state": repeat_state,
+            "status": self.fake.choice((1, 2, 2, 2)),  # tentative, confirmed
+            "repeat_end": self._repeat_end(start) if repeat_state else None,
             "full_day": 1 if full_day else 0,
-            "timeoff_notes": self.fake.maybe(self.fake.sentence(), 0.6),
-            "repeat_state": self.fake.choice((0, 0, 1)),
-            "status": self.fake.choice((1, 2, 2, 2)),  # 1 tentative/requested, 2 approved
-            "status_creator_id": self.fake.maybe(self._account_id(), 0.4),
+            "people_ids": self._people_ids(self.fake.rng.sample(self.people, self.fake.choice((1, 1, 2)))),
             "created": created,
-            "created_by": self._account_id(),
             "modified": modified,
             "modified_by": self.fake.maybe(self._account_id(), 0.4),
+            "created_by": self._account_id(),
         }
 
     def _holiday(self) -> dict[str, t.Any]:
@@ -426,8 +501,8 @@ class FloatData:
         return {
             "holiday_id": self._next_id("holiday"),
             "name": f"{self.fake.choice(('Team offsite', 'Office closed', 'Company day', 'Summer break'))}",
-            "date": start,
-            "end_date": end,
+            "date": at(start, "09:00"),
+            "end_date": self.fake.maybe(at(end, "17:00"), 0.3),
         }
 
     def _public_holiday_calendar(self) -> list[dict[str, t.Any]]:
@@ -503,7 +578,13 @@ class FloatData:
             touched.setdefault(key, []).append(value)
 
         for person in rng.sample(self.people, changes):
-            person.update(job_title=f"Senior {person['job_title'] or 'Specialist'}", default_hourly_rate=self._money(90, 220), modified=self.tick())
+            role = rng.choice(self.roles)  # a promotion: a new role, so a new job title
+            person.update(
+                role_id=role["id"],
+                job_title=role["name"],
+                default_hourly_rate=self._money(90, 220),
+                modified=self.tick(),
+            )
             note("people.updated", person["people_id"])
         leaver = rng.choice([p for p in self.people if p["active"] == 1])
         leaver.update(active=0, end_date=day(self.anchor), modified=self.tick())
@@ -514,10 +595,10 @@ class FloatData:
         note("people.added", newcomer["people_id"])
 
         for project in rng.sample(self.projects, changes):
-            project.update(name=f"{project['name']} (phase 2)", budget_total=self._money(5000, 120000), modified=self.tick())
+            project.update(name=f"{project['name']} (phase 2)", notes="Scope extended", modified=self.tick())
             note("projects.updated", project["project_id"])
         closed = rng.choice([p for p in self.projects if p["active"] == 1])
-        closed.update(active=0, status=3, modified=self.tick())
+        closed.update(active=0, modified=self.tick())
         note("projects.archived", closed["project_id"])
         project = self._project()
         project.update(created=self.tick(), modified=self.tick())
@@ -546,31 +627,38 @@ class FloatData:
         deleted_entry = self.logged_time.pop(rng.randrange(len(self.logged_time)))
         note("logged_time.deleted", deleted_entry["logged_time_id"])
         for _ in range(changes):
-            entry = self._logged_time(at=self.tick())
+            entry = self._logged_time(at_time=self.tick())
             self.logged_time.append(entry)
             note("logged_time.added", entry["logged_time_id"])
 
         # Full-table lists: edits, additions and deletions the next full read picks up.
         for timeoff in rng.sample(self.timeoffs, changes):
-            timeoff.update(status=2 if timeoff["status"] == 1 else 1, timeoff_notes="Updated", modified=self.tick())
+            timeoff.update(status=2 if timeoff["status"] == 1 else 1, timeoff_notes="Updated", modified=self.today())
             note("time_off.updated", timeoff["timeoff_id"])
         gone = self.timeoffs.pop(rng.randrange(len(self.timeoffs)))
         note("time_off.deleted", gone["timeoff_id"])
         for status in rng.sample(self.status, changes):
-            status.update(status_type_id=1 + status["status_type_id"] % 4, modified=self.tick())
+            status_type_id = 1 + status["status_type_id"] % 4
+            status.update(
+                status_type_id=status_type_id,
+                status_name=rng.choice(STATUS_NAMES) if status_type_id == 3 else None,
+                modified=self.today(),
+            )
             note("status.updated", status["status_id"])
         self.status.append(self._status())
         for milestone in rng.sample(self.milestones, changes):
-            milestone.update(date=day(self.anchor + dt.timedelta(days=rng.randint(5, 60))), modified=self.tick())
+            moved_to = day(self.anchor + dt.timedelta(days=rng.randint(5, 60)))
+            milestone.update(date=at(moved_to, "09:00"), modified=self.tick())
             note("milestones.updated", milestone["milestone_id"])
         for phase in rng.sample(self.phases, changes):
-            phase.update(status=3, modified=self.tick())
+            status = 2 if phase["status"] != 2 else 1
+            phase.update(status=status, tentative=1 if status == 1 else 0, modified=self.tick())
             note("phases.updated", phase["phase_id"])
         for client in rng.sample(self.clients, changes):
             client.update(name=f"{client['name']} (renamed)")
             note("clients.updated", client["client_id"])
         for account in rng.sample(self.accounts, changes):
-            account.update(access=(account["access"] + 1) % 3, modified=self.tick())
+            account.update(access=(account["access"] + 1) % 4, modified=self.tick())
             note("accounts.updated", account["account_id"])
         self.departments.append(self._department())
         self.roles.append(self._role())

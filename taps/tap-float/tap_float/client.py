@@ -25,8 +25,12 @@ SCHEMAS_DIR = SchemaDirectory(schemas)
 #: Float's maximum ``per-page`` (default 50): fewer requests per record.
 PAGE_SIZE = 200
 
-#: Float's timestamp format: UTC, whole seconds, no zone (``2026-03-17 07:42:52``).
+#: Float's timestamp format: UTC, whole seconds, no zone (``2026-03-17 07:42:52``). The filter
+#: ``modified_since`` takes it; records carry it (decoded to :data:`RFC3339_UTC`).
 FLOAT_TIMESTAMP = "%Y-%m-%d %H:%M:%S"
+
+#: How the decoded ``modified`` is written (``2026-03-17T07:42:52Z``), and so the bookmark.
+RFC3339_UTC = "%Y-%m-%dT%H:%M:%SZ"
 
 
 class FloatPaginator(PageNumberPaginator):
@@ -88,6 +92,9 @@ class FloatStream(SchedulingAPIStream[int]):
     """A Float list endpoint: the body is a bare JSON array of records."""
 
     page_shape = PageShape(records=None)  # a bare JSON array
+    #: Float documents its zone-less timestamps (``2026-03-17 07:42:52``) as UTC: records carry
+    #: them as RFC 3339 UTC (``2026-03-17T07:42:52Z``), so loaders type them as timestamps.
+    naive_datetimes_are_utc = True
     schema: t.ClassVar[StreamSchema] = StreamSchema(SCHEMAS_DIR)
     credential_setting = "api_token"
     #: A full-table stream lists everything every run: once the last page is read, the loader
@@ -137,14 +144,16 @@ class FloatStream(SchedulingAPIStream[int]):
 class IncrementalFloatStream(FloatStream):
     """A list endpoint read incrementally: ``modified_since`` = the bookmark (or ``start_date``).
 
-    ``modified`` is kept as Float sends it (a ``YYYY-MM-DD HH:MM:SS`` UTC string), so the
-    bookmark is that string too: the format sorts like the instant it names. Float's filter is
-    "modified at or after", so the boundary records are read again and the target's upsert on
+    ``modified`` arrives as Float writes it (``YYYY-MM-DD HH:MM:SS``, UTC) and is emitted in
+    RFC 3339 UTC, so the bookmark is an RFC 3339 string too (it sorts like the instant it names);
+    ``modified_since`` is sent in Float's own format. A bookmark saved in Float's format by an
+    earlier version of the tap still works: both formats are read as UTC instants. Float's filter
+    is "modified at or after", so the boundary records are read again and the target's upsert on
     the primary key keeps one row.
     """
 
     replication_key = "modified"
-    replication_key_format = FLOAT_TIMESTAMP
+    replication_key_format = RFC3339_UTC
     is_sorted = False  # Float pages by id, not by modified: the bookmark is saved at the end
     marks_complete_snapshots = False  # a read filtered by modified_since is not a complete list
 
@@ -162,6 +171,16 @@ class IncrementalFloatStream(FloatStream):
             )
             sdk_private.keep_previous_bookmark(self.stream_state)
 
+    @override
+    def post_process(self, row: dict[str, t.Any], context: Context | None = None) -> dict[str, t.Any] | None:
+        decoded = super().post_process(row, context)
+        if decoded is not None:
+            # Float's own examples include records without `modified` (a person as the
+            # importing-your-team tutorial shows it): the SDK reads the key to move the bookmark,
+            # and a missing one would stop the run. Null says the same and leaves the bookmark.
+            decoded.setdefault(self.replication_key, None)
+        return decoded
+
     def get_url_params(self, context: Context | None, next_page_token: int | None) -> dict[str, t.Any]:
         params = super().get_url_params(context, next_page_token)
         since = self.get_starting_replication_key_value(context)
@@ -170,11 +189,13 @@ class IncrementalFloatStream(FloatStream):
         return params
 
     def compare_start_date(self, value: str, start_date_value: str) -> str:
-        # The bookmark (Float format) and start_date (ISO-8601) compare as instants.
+        # The bookmark (RFC 3339, or Float's format when an earlier version saved it) and
+        # start_date (any ISO-8601) compare as instants; the one that wins is kept as written.
         return max(value, start_date_value, key=parse_datetime)
 
 
 def to_float_timestamp(value: str) -> str:
+    """A bookmark or ``start_date`` in the format ``modified_since`` takes (UTC, whole seconds)."""
     return parse_datetime(value).strftime(FLOAT_TIMESTAMP)
 
 

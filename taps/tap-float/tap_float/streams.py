@@ -1,4 +1,4 @@
-"""Float streams: one small class per endpoint, named as in the seed."""
+"""Float streams: one small class per endpoint, named as in the original dlt specification."""
 
 from __future__ import annotations
 

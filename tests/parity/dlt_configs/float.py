@@ -1,6 +1,6 @@
-"""dlt translation of the Float seed (../shared/seeds/004_39f1cf818a3cf9ec.txt).
+"""dlt translation of the original dlt specification for Float.
 
-Changed keys (everything else is the seed's):
+Changed keys (everything else is the original specification's):
 
 - ``client.base_url`` ``https://api.example.com/v3`` → the fake's ``.../v3``; the bearer token
   is the sandbox token instead of ``dlt.secrets``.
@@ -13,8 +13,8 @@ Changed keys (everything else is the seed's):
   (``X-Pagination-Page-Count``) while answering the *last page again* for a page past the end
   (Yii2), so ``stop_after_empty_page`` never stops and ``total_path`` has nothing to read. The
   translation is a dlt paginator instance (``FloatPages``, a ``PageNumberPaginator`` that reads
-  the page count header) plus ``params: {"per-page": 200}`` for the seed's limit.
-- ``data_selector: "data"``: Float answers bare JSON arrays (apis.md §5), so ``data`` matches
+  the page count header) plus ``params: {"per-page": 200}`` for the original specification's limit.
+- ``data_selector: "data"``: Float answers bare JSON arrays (its API reference), so ``data`` matches
   nothing and dlt would load empty tables. Translated to ``$`` (the whole body).
 - ``logged_time.incremental_sync`` (Airbyte-style, rejected) → ``endpoint.incremental`` with
   ``cursor_path: modified`` (was ``cursor_field``), ``start_param: modified_since`` (was
@@ -40,7 +40,6 @@ import typing as t
 import support.dlt_run  # noqa: F401  (sets dlt's telemetry off before dlt is imported)
 from dlt.sources.helpers.rest_client.paginators import PageNumberPaginator
 
-SEED = "004_39f1cf818a3cf9ec.txt"
 TAP = "tap-float"
 SCHEMA = "tap_float"
 
@@ -149,8 +148,8 @@ def extra_phase(fake: t.Any, dlt_run: t.Any) -> str:
     """Edit a logged-time entry whose ``modified`` equals dlt's stored ``last_value``, keeping
     ``modified`` (Float stores whole seconds: a second edit within the same second leaves it
     unchanged). dlt's next run gets the entry back from ``modified_since`` (inclusive) and drops
-    it, because its primary-key hash is in the stored ``unique_hashes`` (dlt-semantics.md §2.3,
-    measured B4d). The tap's bookmark is inclusive and never dedups by key: it loads the edit.
+    it, because its primary-key hash is in the stored ``unique_hashes`` (dlt's incremental
+    boundary deduplication). The tap's bookmark is inclusive and never dedups by key: it loads the edit.
     """
     from support.dlt_run import incremental_state
 
