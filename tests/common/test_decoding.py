@@ -36,6 +36,7 @@ def test_numeric_strings_become_numbers_where_only_numbers_are_declared():
     assert decode({"hours": "2.0", "count": "3"}) == {"hours": decimal.Decimal("2.0"), "count": 3}
     assert decode({"hours": "7"})["hours"] == 7
     assert decode({"hours": "-0.25e1"})["hours"] == decimal.Decimal("-2.5")
+    assert decode({"hours": "", "count": " "}) == {"hours": None, "count": None}
     # Not a number, or a fraction where an integer is declared: left for validation to report.
     assert decode({"hours": "two", "count": "2.5"}) == {"hours": "two", "count": "2.5"}
     # A string that is declared as a string stays one, however numeric it looks.
@@ -56,6 +57,10 @@ def test_empty_strings_become_null_for_dates_and_datetimes():
 def test_zone_less_datetimes_become_rfc3339_utc_when_the_api_says_they_are_utc():
     record = {"created": "2025-03-20 11:43:29", "date": "2026-08-11"}
     assert decode(dict(record), naive_datetimes_are_utc=True) == {"created": "2025-03-20T11:43:29Z", "date": "2026-08-11"}
+    assert decode({"created": "2023-02-05 03:48:57.964"}, naive_datetimes_are_utc=True)["created"] == "2023-02-05T03:48:57.964Z"
+    # Minutes only, and a bare date where a date-time is declared: still the same instant.
+    assert decode({"created": "2026-05-29 09:00"}, naive_datetimes_are_utc=True)["created"] == "2026-05-29T09:00:00Z"
+    assert decode({"created": "2024-02-05"}, naive_datetimes_are_utc=True)["created"] == "2024-02-05T00:00:00Z"
     assert decode(dict(record))["created"] == "2025-03-20 11:43:29"  # other APIs: as sent
     offset = {"created": "2025-03-20T11:43:29+02:00"}
     assert decode(dict(offset), naive_datetimes_are_utc=True) == offset  # a zone is kept

@@ -4,6 +4,7 @@ holiday window, without a server."""
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import json
 
 import pytest
@@ -135,15 +136,18 @@ def test_records_carry_floats_timestamps_as_rfc3339_utc_and_its_numeric_strings_
     assert decoded["modified"] == "2017-04-27T08:41:08Z"
 
 
-def test_timestamps_float_documents_with_a_zone_or_as_a_date_are_kept():
+def test_timestamps_float_writes_with_a_zone_as_a_date_or_without_seconds_become_instants():
     role = stream("roles").post_process({"id": 1, "created": "2024-04-03T13:02:00+00:00"})
-    assert role["created"] == "2024-04-03T13:02:00+00:00"
-    # Statuses' and time off's are shown as dates and described as timestamps: kept as sent.
+    assert role["created"] == "2024-04-03T13:02:00+00:00"  # a zone is kept
+    # Statuses' and time off's are shown as dates and described as timestamps: midnight UTC.
     status = stream("status").post_process({"status_id": 1, "created": "2024-02-05", "modified": "2024-02-15 10:00:00"})
-    assert status == {"status_id": 1, "created": "2024-02-05", "modified": "2024-02-15 10:00:00"}
-    # Team holidays and milestones are dated `YYYY-MM-DD HH:mm` and declared as plain strings.
-    holiday = stream("holidays").post_process({"holiday_id": 1, "date": "2019-12-24 09:00"})
-    assert holiday["date"] == "2019-12-24 09:00"
+    assert status == {"status_id": 1, "created": "2024-02-05T00:00:00Z", "modified": "2024-02-15T10:00:00Z"}
+    # Team holidays and milestones are dated `YYYY-MM-DD HH:mm`.
+    holiday = stream("holidays").post_process({"holiday_id": 1, "date": "2019-12-24 09:00", "end_date": ""})
+    assert holiday == {"holiday_id": 1, "date": "2019-12-24T09:00:00Z", "end_date": None}
+    # Rates are decimal strings in Float's documents, numbers here.
+    person = stream("people").post_process({"people_id": 1, "default_hourly_rate": "125.50", "cost_rate": ""})
+    assert person["default_hourly_rate"] == decimal.Decimal("125.50") and person["cost_rate"] is None
 
 
 @pytest.mark.parametrize("name", ["people", "projects", "tasks", "logged_time"])

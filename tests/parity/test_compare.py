@@ -75,3 +75,9 @@ def test_canonical_form_equates_representations(left, right):
 )
 def test_canonical_form_keeps_real_differences(left, right):
     assert canonical(left) != canonical(right)
+
+
+def test_a_date_equals_its_midnight_utc_instant_and_nothing_else():
+    left = by_key([{"id": 1, "created": "2024-02-05"}], "id")
+    assert not diff_tables(left, by_key([{"id": 1, "created": "2024-02-05T00:00:00Z"}], "id"))
+    assert diff_tables(left, by_key([{"id": 1, "created": "2024-02-05T09:00:00Z"}], "id"))

@@ -8,7 +8,10 @@ destination and the API's JSON that are representation, not data:
 - names are compared per ``__`` segment with case and non-alphanumerics removed, so dlt's
   snake_case (``userId`` → ``user_id``), target-duckdb's lower-casing (``userid``) and the API's
   own spelling meet;
+- times of day (``14:00``, a TIME column's ``14:00:00``) compare with seconds;
 - timestamps (ISO strings, naive or aware datetimes) become UTC instants; naive ones are UTC;
+  a date equals the instant of its midnight UTC (the taps emit a date written where a
+  date-time is documented as that instant);
 - numbers are compared as floats (Decimal, int, double) rounded to 9 significant digits, and a
   numeric string is a number (the taps decode ``"2.0"`` to ``2.0`` and an integer id ``123`` to
   ``"123"`` as their schemas declare; dlt keeps what the API sent);
@@ -29,6 +32,7 @@ from collections import Counter
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TIME = re.compile(r"^\d{2}:\d{2}(:\d{2})?$")
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
 
@@ -58,7 +62,11 @@ def scalar(value: t.Any) -> t.Any:
         return _instant(value)
     if isinstance(value, dt.date):
         return "date:" + value.isoformat()
+    if isinstance(value, dt.time):
+        return "time:" + value.isoformat(timespec="seconds")
     if isinstance(value, str):
+        if _TIME.match(value):
+            return "time:" + dt.time.fromisoformat(value).isoformat(timespec="seconds")
         if _ISO.match(value):
             try:
                 return _instant(dt.datetime.fromisoformat(value.replace("Z", "+00:00")))
@@ -154,9 +162,19 @@ def diff_tables(
         for column in sorted(a.keys() | b.keys()):
             if _ignored(column, ignored) or (wanted is not None and column.split("__")[0] not in wanted):
                 continue
-            if a.get(column) != b.get(column):
+            if not _same(a.get(column), b.get(column)):
                 problems.append(f"{key} {column}: {a.get(column)!r} != {b.get(column)!r}")
     return problems
+
+
+def _same(left: t.Any, right: t.Any) -> bool:
+    if left == right:
+        return True
+    dates = [v for v in (left, right) if isinstance(v, str) and v.startswith("date:")]
+    if len(dates) == 1:
+        instant = right if dates[0] is left else left
+        return instant == f"ts:{dates[0].removeprefix('date:')}T00:00:00.000000+00:00"
+    return False
 
 
 def _ignored(column: str, ignored: set[str]) -> bool:

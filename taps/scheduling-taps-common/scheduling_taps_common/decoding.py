@@ -4,11 +4,14 @@ declares, so a validating loader never rejects a record over a representation.
 The rules, and only these (values keep their meaning; nothing else about the API's data is
 reshaped):
 
-- a numeric string where the schema declares only numbers (``"hours": "2.0"``) becomes a number;
+- a numeric string where the schema declares only numbers (``"hours": "2.0"``) becomes a number,
+  and an empty one null;
 - an integer where the schema declares only strings (an id sent as ``123``) becomes ``"123"``;
 - an empty or blank string where the schema declares a date or date-time becomes null;
-- a date-time without a zone (``2025-03-20 11:43:29``) becomes RFC 3339 UTC
-  (``2025-03-20T11:43:29Z``), for APIs that document their timestamps as UTC.
+- a date-time without a zone (``2025-03-20 11:43:29``, ``2026-05-29 09:00``) becomes RFC 3339
+  UTC (``2025-03-20T11:43:29Z``, ``2026-05-29T09:00:00Z``), and a bare date where a date-time is
+  declared becomes that day's midnight UTC, for APIs that document their timestamps as UTC and
+  write some of them as dates.
 
 Anything else is left as sent: a value that still does not fit is the schema's problem, and the
 contract tests (tests/contract) say so. The decoder is compiled once per schema, so each record
@@ -24,7 +27,7 @@ import typing as t
 Fix = t.Callable[[t.Any], t.Any]
 
 _NUMBER = re.compile(r"^\s*-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$")
-_NAIVE_DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(:\d{2}(\.\d+)?)?)$")
+_NAIVE_DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2})(:\d{2}(?:\.\d+)?)?)?$")
 
 
 def declared_types(schema: t.Mapping[str, t.Any]) -> set[str]:
@@ -69,6 +72,7 @@ class RecordDecoder:
         if "date-time" in formats and self.naive_datetimes_are_utc:
             fixes.append(_naive_to_utc)
         if types and types <= {"number", "integer", "null"}:
+            fixes.append(_blank_to_null)
             fixes.append(_numeric_string_to_number if "number" in types else _integer_string_to_integer)
         if types and types <= {"string", "null"}:
             fixes.append(_integer_to_string)
@@ -126,7 +130,8 @@ def _blank_to_null(value: t.Any) -> t.Any:
 
 def _naive_to_utc(value: t.Any) -> t.Any:
     if isinstance(value, str) and (match := _NAIVE_DATETIME.match(value.strip())):
-        return f"{match[1]}T{match[2]}Z"
+        day, minutes, seconds = match[1], match[2] or "00:00", match[3] or ":00"
+        return f"{day}T{minutes}{seconds}Z"
     return value
 
 
