@@ -11,12 +11,22 @@ export MELTANO_SEND_ANONYMOUS_USAGE_STATS := false
 PACKAGE_FILES := $(wildcard taps/*/pyproject.toml targets/*/pyproject.toml sandbox/pyproject.toml)
 PLUGIN_FILES := meltano.yml $(wildcard plugins/extractors/*.meltano.yml)
 
-.PHONY: demo test sandbox install install-dev clean
+# Source code that must pass the type checker (tests are linted by ruff only).
+TYPED := sandbox/api_sandbox taps/scheduling-taps-common/scheduling_taps_common \
+	$(foreach t,calendly luma float savvycal oncehub,taps/tap-$(t)/tap_$(t)) \
+	targets/target-duckdb/target_duckdb_upsert scripts
+
+.PHONY: demo test lint sandbox install install-dev clean
 demo: install
 	$(BIN)/python scripts/demo.py
 
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Zero findings expected (CI runs this before the tests; .pre-commit-config.yaml runs the same).
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/mypy $(TYPED)
 
 # The local API sandbox in the foreground (Ctrl-C stops it); its URLs go to output/sandbox.env.
 sandbox: install

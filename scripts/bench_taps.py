@@ -29,6 +29,7 @@ NO_PACING = {"max_requests_per_second": 0, "max_requests_per_minute": 0, "max_re
 
 
 def measure(api: str, scale: float) -> dict[str, float | int | str]:
+    """Run ``tap-<api>`` once against its fake at ``scale``: records, requests, time, peak RSS."""
     fake = registry.load(api)(seed=7, scale=scale, enforce_rate_limits=False).start()
     try:
         config = {"api_url": fake.url, CREDENTIAL.get(api, "api_key"): fake.valid_key, **NO_PACING}
@@ -60,6 +61,7 @@ def measure(api: str, scale: float) -> dict[str, float | int | str]:
 
 
 def main() -> int:
+    """Measure every tap at every scale and print the Markdown table."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scales", nargs="+", type=float, default=[1.0, 4.0])
     parser.add_argument("--apis", default=",".join(registry.available()))

@@ -1,5 +1,6 @@
-"""The DuckDB column types a tap's tables get: run the tap against its fake into the project's
-DuckDB loader, and print one Markdown table row per table.
+"""The DuckDB column types a tap's tables get, as one Markdown table row per table.
+
+The tap runs against its fake into the project's DuckDB loader, and the columns are read back.
 
     .venv/bin/python scripts/column_types.py float          # print the table
     .venv/bin/python scripts/column_types.py float --write  # update taps/tap-float/README.md
@@ -18,9 +19,11 @@ import json
 import subprocess
 import sys
 import tempfile
+import typing as t
 from pathlib import Path
 
 import duckdb
+
 from api_sandbox import registry
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,23 +36,27 @@ def tap_settings(tap: str) -> dict[str, dict]:
     (entry_point,) = importlib.metadata.entry_points(group="console_scripts", name=tap)
     module, _, attribute = entry_point.value.partition(":")
     tap_class = getattr(importlib.import_module(module), attribute.split(".")[0])
-    return tap_class.config_jsonschema["properties"]
+    properties: dict[str, dict] = tap_class.config_jsonschema["properties"]
+    return properties
 
 
 def column_types(api: str) -> dict[str, list[tuple[str, str]]]:
-    """table -> [(column, DuckDB type)] after a full sync of the fake (seed 3, scale 0.2)."""
+    """Table -> [(column, DuckDB type)] after a full sync of the fake (seed 3, scale 0.2)."""
     tap = f"tap-{api}"
     settings = tap_settings(tap)
     (credential,) = [name for name, schema in settings.items() if schema.get("secret")]
     fake = registry.load(api)(seed=3, scale=0.2, enforce_rate_limits=False).start()
     try:
         with tempfile.TemporaryDirectory() as workdir:
-            config = {"api_url": fake.url, credential: fake.valid_key}
+            config: dict[str, t.Any] = {"api_url": fake.url, credential: fake.valid_key}
             config |= {name: 0 for name in settings if name.startswith("max_requests_per_")}
             database = Path(workdir) / "warehouse.duckdb"
             (Path(workdir) / "tap.json").write_text(json.dumps(config))
-            (Path(workdir) / "target.json").write_text(json.dumps({"filepath": str(database), "default_target_schema": "tap"}))
-            tap_run = subprocess.Popen([str(BIN / tap), "--config", f"{workdir}/tap.json"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            target_config = {"filepath": str(database), "default_target_schema": "tap"}
+            (Path(workdir) / "target.json").write_text(json.dumps(target_config))
+            tap_run = subprocess.Popen(
+                [str(BIN / tap), "--config", f"{workdir}/tap.json"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+            )
             loaded = subprocess.run(
                 [str(BIN / "target-duckdb"), "--config", f"{workdir}/target.json"],
                 stdin=tap_run.stdout, capture_output=True, check=False,
@@ -72,6 +79,7 @@ def column_types(api: str) -> dict[str, list[tuple[str, str]]]:
 
 
 def markdown(tables: dict[str, list[tuple[str, str]]]) -> str:
+    """The README table: one row per table, its columns and their DuckDB types."""
     lines = ["| Table | Columns (DuckDB type) |", "| --- | --- |"]
     for table, columns in tables.items():
         lines.append(f"| `{table}` | " + ", ".join(f"`{c}` {t}" for c, t in columns) + " |")
@@ -86,6 +94,7 @@ def readme_block(readme: str) -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Print the table for one API, or write it into the tap's README (``--write``)."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("api", choices=registry.available())
     parser.add_argument("--write", action="store_true", help="replace the block in the tap's README")

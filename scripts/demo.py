@@ -31,11 +31,13 @@ def taps_present() -> list[str]:
     from api_sandbox import registry
 
     fakes = set(registry.available())
-    defined = sorted(p.name.removesuffix(".meltano.yml") for p in (ROOT / "plugins/extractors").glob("tap-*.meltano.yml"))
+    plugin_files = (ROOT / "plugins" / "extractors").glob("tap-*.meltano.yml")
+    defined = sorted(p.name.removesuffix(".meltano.yml") for p in plugin_files)
     return [tap for tap in defined if tap.removeprefix("tap-") in fakes]
 
 
 def start_sandbox(apis: list[str]) -> tuple[subprocess.Popen, dict[str, str]]:
+    """Start the fakes of ``apis`` in a child process; return it and their URLs by variable."""
     ENV_FILE.unlink(missing_ok=True)
     process = subprocess.Popen(
         [str(BIN / "python"), "-m", "api_sandbox", "serve", "--apis", ",".join(apis), "--env-file", str(ENV_FILE)],
@@ -73,6 +75,7 @@ def print_change_report(since: datetime.datetime) -> None:
 
 
 def main() -> int:
+    """Run every tap against the sandbox into DuckDB and print what the run changed."""
     taps = taps_present()
     if not taps:
         sys.exit("No tap has both a plugin file in plugins/extractors and a fake in the sandbox.")

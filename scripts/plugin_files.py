@@ -97,6 +97,7 @@ def plugin_file(tap: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Rewrite the plugin files, or only report the stale ones (``--check``)."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="only report stale files")
     args = parser.parse_args(argv)

@@ -34,6 +34,7 @@ def taps(project: Path) -> dict[str, list[str]]:
 
 
 def meltano(project: Path, environment: str, *args: str, capture: bool = True) -> subprocess.CompletedProcess[str]:
+    """``meltano --environment=<environment> <args>`` in ``project``."""
     env = {"MELTANO_CLI_DISABLE_VERSION_CHECK": "1", "MELTANO_SEND_ANONYMOUS_USAGE_STATS": "false", **os.environ}
     return subprocess.run(
         [str(MELTANO), f"--environment={environment}", *args],
@@ -46,8 +47,10 @@ def meltano(project: Path, environment: str, *args: str, capture: bool = True) -
 
 
 def missing_settings(project: Path, environment: str, tap: str, required: list[str]) -> list[str] | str:
-    """The required settings ``tap`` lacks in ``environment`` (values are never read: Meltano
-    masks secrets), or why they could not be read."""
+    """The required settings ``tap`` lacks in ``environment``, or why they could not be read.
+
+    Values are never read: Meltano masks secrets in what it prints.
+    """
     printed = meltano(project, environment, "config", "print", tap)
     if printed.returncode != 0:
         lines = [line for line in printed.stdout.splitlines() + printed.stderr.splitlines() if "error" in line.lower()]
@@ -58,6 +61,7 @@ def missing_settings(project: Path, environment: str, tap: str, required: list[s
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Sync the configured taps one by one and print the summary."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--environment", default="dev", help="Meltano environment (default: dev)")
     parser.add_argument("--target", default="target-duckdb", help="loader (default: target-duckdb)")

@@ -153,6 +153,7 @@ def run_target(
     batch_size_rows: int | None,
     extra_config: dict,
 ) -> dict:
+    """Run one target on the benchmark input; return its times, peak memory and row counts."""
     # jwills' target derives a catalog name from the file name and breaks on
     # dots or hyphens in it, so the file name avoids the label.
     db = workdir / f"bench_{abs(hash(label))}.duckdb"
@@ -201,6 +202,7 @@ def run_target(
 
 
 def main() -> None:
+    """Write the benchmark input, run each target on it, print the table."""
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )

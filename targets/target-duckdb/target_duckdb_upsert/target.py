@@ -9,6 +9,7 @@ from singer_sdk.helpers.capabilities import PluginCapabilities, TargetCapabiliti
 from singer_sdk.target_base import Target
 
 from target_duckdb_upsert.columns import safe_identifier
+from target_duckdb_upsert.sdk_private import StateListener
 from target_duckdb_upsert.sinks import DuckDBSink
 from target_duckdb_upsert.warehouse import DuckDBWarehouse
 
@@ -16,7 +17,7 @@ if t.TYPE_CHECKING:
     from singer_sdk.sinks import Sink
 
 
-class TargetDuckDB(Target):
+class TargetDuckDB(StateListener, Target):
     """Singer target for DuckDB: upsert by key, ACTIVATE_VERSION, no lost rows."""
 
     name = "target-duckdb"
@@ -155,13 +156,11 @@ class TargetDuckDB(Target):
         for line in change_report(entries):
             self.logger.info("%s", line)
 
-    def _process_state_message(self, message_dict: dict) -> None:
-        # The bookmark each stream reached, for the load history.
-        bookmarks = (message_dict.get("value") or {}).get("bookmarks") or {}
-        for stream, bookmark in bookmarks.items():
+    def on_state(self, state: dict[str, t.Any]) -> None:
+        """Remember the bookmark each stream reached, for the load history."""
+        for stream, bookmark in (state.get("bookmarks") or {}).items():
             if isinstance(bookmark, dict) and bookmark.get("replication_key_value") is not None:
                 self.warehouse.bookmarks[safe_identifier(stream)] = bookmark["replication_key_value"]
-        super()._process_state_message(message_dict)
 
 
 def change_report(entries: list[dict[str, t.Any]]) -> list[str]:
@@ -171,7 +170,8 @@ def change_report(entries: list[dict[str, t.Any]]) -> list[str]:
     columns = ("received", "inserted", "updated", "unchanged", "deleted", "soft_deleted", "rows_now")
     names = [f"{e['schema_name']}.{e['table_name']}" for e in entries]
     width = max(len(n) for n in [*names, "table"])
-    lines = [f"Load report ({entries[0]['load_id'][:8]}):", f"{'table':<{width}}  " + "  ".join(f"{c:>12}" for c in columns) + "  bookmark"]
+    header = f"{'table':<{width}}  " + "  ".join(f"{c:>12}" for c in columns) + "  bookmark"
+    lines = [f"Load report ({entries[0]['load_id'][:8]}):", header]
     for name, entry in zip(names, entries, strict=True):
         counts = "  ".join(f"{entry[c]:>12,}" for c in columns)
         lines.append(f"{name:<{width}}  {counts}  {entry['bookmark'] or ''}")

@@ -37,6 +37,7 @@ class TableChanges:
     soft_deleted: int = 0  # rows marked with _sdc_deleted_at by ACTIVATE_VERSION
 
     def add(self, **counts: int) -> None:
+        """Add ``counts`` (``inserted=3, ...``) to this table's totals."""
         for name, count in counts.items():
             setattr(self, name, getattr(self, name) + int(count or 0))
 
@@ -66,6 +67,7 @@ class DuckDBWarehouse:
 
     @property
     def connection(self) -> duckdb.DuckDBPyConnection:
+        """The run's one connection, opened on first use (UTC session time zone)."""
         if self._connection is None:
             if self.filepath != ":memory:":
                 Path(self.filepath).expanduser().parent.mkdir(parents=True, exist_ok=True)
