@@ -16,12 +16,29 @@ TYPED := sandbox/api_sandbox taps/scheduling-taps-common/scheduling_taps_common 
 	$(foreach t,calendly luma float savvycal oncehub,taps/tap-$(t)/tap_$(t)) \
 	targets/target-duckdb/target_duckdb_upsert scripts
 
-.PHONY: demo test lint sandbox install install-dev clean
+# Every package of the repository, as built by `make dist`.
+PACKAGES := taps/scheduling-taps-common $(foreach t,calendly luma float savvycal oncehub,taps/tap-$(t)) \
+	targets/target-duckdb sandbox
+DIST ?= dist
+
+.PHONY: demo test lint dist sandbox install install-dev clean
 demo: install
 	$(BIN)/python scripts/demo.py
 
-test: install-dev
+test: install-dev $(DIST)/.built
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Wheels and sdists of every package, plus the wheels of everything they depend on: a
+# wheelhouse from which `pip install --no-index --find-links dist tap-x` installs any tap alone.
+# Also each tap's plugin definition for another Meltano project (`--from-ref`).
+dist: $(DIST)/.built
+$(DIST)/.built: $(VENV)/.runtime $(PACKAGE_FILES) $(wildcard taps/*/README.md) scripts/plugin_files.py
+	rm -rf $(DIST) && mkdir -p $(DIST)
+	for package in $(PACKAGES); do $(BIN)/uv build --quiet --out-dir $(DIST) $$package || exit 1; done
+	$(BIN)/python -m pip download --quiet --disable-pip-version-check --only-binary=:all: --dest $(DIST) \
+		--find-links $(DIST) tap-calendly tap-luma tap-float tap-savvycal tap-oncehub target-duckdb-upsert
+	$(BIN)/python scripts/plugin_files.py --definitions $(DIST)
+	touch $@
 
 # Zero findings expected (CI runs this before the tests; .pre-commit-config.yaml runs the same).
 lint: install-dev
@@ -63,4 +80,4 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	touch $@
 
 clean:
-	rm -rf $(VENV) .meltano output/dev output/prod output/sandbox output/sandbox.env
+	rm -rf $(VENV) .meltano $(DIST) output/dev output/prod output/sandbox output/sandbox.env

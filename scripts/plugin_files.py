@@ -2,6 +2,11 @@
 
     .venv/bin/python scripts/plugin_files.py          # rewrite plugins/extractors/tap-*.meltano.yml
     .venv/bin/python scripts/plugin_files.py --check  # exit 1 if a file is stale (CI runs this check)
+    .venv/bin/python scripts/plugin_files.py --definitions dist   # dist/tap-*.meltano.yml
+
+The plugin files of this project install each tap editable from its folder. `--definitions`
+writes, for another Meltano project, each tap's plugin definition installing it by name
+(`meltano add extractor tap-calendly --from-ref dist/tap-calendly.meltano.yml`).
 
 The settings (name, Meltano `kind`, default `value`, label, description, sensitivity), the
 required ones and the capabilities come from the tap's `--about` (its config schema, the SDK's
@@ -64,28 +69,29 @@ def meltano_setting(name: str, schema: dict[str, t.Any]) -> dict[str, t.Any]:
     return setting
 
 
-def plugin_file(tap: str) -> str:
-    """The text of ``plugins/extractors/<tap>.meltano.yml``."""
+def extractor(tap: str, pip_url: str) -> dict[str, t.Any]:
+    """The Meltano extractor definition of ``tap``, installed with ``pip_url``."""
     cls = tap_class(tap)
     schema = dict(cls.config_jsonschema)
     schema["properties"] = dict(schema.get("properties") or {})
     cls.append_builtin_config(schema)
+    return {
+        "name": tap,
+        "namespace": tap.replace("-", "_"),
+        "pip_url": pip_url,
+        "executable": tap,
+        "capabilities": [str(c) for c in cls.capabilities],
+        "settings_group_validation": [list(schema.get("required") or [])],
+        "settings": [meltano_setting(n, s) for n, s in schema["properties"].items()],
+    }
+
+
+def plugin_file(tap: str) -> str:
+    """The text of ``plugins/extractors/<tap>.meltano.yml``."""
+    cls = tap_class(tap)
     api = tap.removeprefix("tap-")
-    package = tap.replace("-", "_")
     definition = {
-        "plugins": {
-            "extractors": [
-                {
-                    "name": tap,
-                    "namespace": package,
-                    "pip_url": f"-e ./taps/scheduling-taps-common -e ./taps/{tap}",
-                    "executable": tap,
-                    "capabilities": [str(c) for c in cls.capabilities],
-                    "settings_group_validation": [list(schema.get("required") or [])],
-                    "settings": [meltano_setting(n, s) for n, s in schema["properties"].items()],
-                }
-            ]
-        },
+        "plugins": {"extractors": [extractor(tap, f"-e ./taps/scheduling-taps-common -e ./taps/{tap}")]},
         "jobs": [{"name": f"{api}-duckdb", "tasks": [f"{tap} target-duckdb"]}],
         "schedules": [{"name": f"{api}-daily", "interval": "@daily", "job": f"{api}-duckdb"}],
     }
@@ -96,11 +102,23 @@ def plugin_file(tap: str) -> str:
     return header + yaml.safe_dump(definition, sort_keys=False, width=100, allow_unicode=True)
 
 
+def definition_file(tap: str) -> str:
+    """A plugin definition for another Meltano project: the tap installed by name and version."""
+    version = importlib.metadata.version(tap)
+    text = yaml.safe_dump(extractor(tap, f"{tap}~={version}"), sort_keys=False, width=100, allow_unicode=True)
+    return f"# {tap} {version}: `meltano add extractor {tap} --from-ref <this file>`\n{text}"
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Rewrite the plugin files, or only report the stale ones (``--check``)."""
+    """Rewrite the plugin files, report the stale ones (``--check``), or write definitions."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="only report stale files")
+    parser.add_argument("--definitions", type=Path, metavar="DIR", help="write the taps' plugin definitions to DIR")
     args = parser.parse_args(argv)
+    if args.definitions is not None:
+        for tap in TAPS:
+            (args.definitions / f"{tap}.meltano.yml").write_text(definition_file(tap))
+        return 0
     stale = []
     for tap in TAPS:
         path = PLUGINS / f"{tap}.meltano.yml"
