@@ -1,5 +1,9 @@
-"""Local fakes of the five scheduling APIs, faithful to each vendor's documented wire behaviour."""
+"""Local fakes of the five scheduling APIs, faithful to each vendor's documented wire behaviour.
 
-from api_sandbox.server import FakeAPI, Request, Response, json_response, route
+:mod:`api_sandbox.server` is the toolkit the fakes are built with; :mod:`api_sandbox.registry`
+finds a fake by name; ``api-sandbox serve`` (:mod:`api_sandbox.cli`) runs them for the demo.
+"""
 
-__all__ = ["FakeAPI", "Request", "Response", "json_response", "route"]
+from .server import ApiError, FakeAPI, Request, Response, json_response, route
+
+__all__ = ["ApiError", "FakeAPI", "Request", "Response", "json_response", "route"]

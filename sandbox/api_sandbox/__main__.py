@@ -1,5 +1,7 @@
+"""``python -m api_sandbox``: the ``api-sandbox`` command."""
+
 import sys
 
-from api_sandbox.cli import main
+from .cli import main
 
 sys.exit(main())

@@ -12,14 +12,16 @@ import signal
 import sys
 import threading
 
-from api_sandbox import registry
+from . import registry
 
 
 def env_var(name: str) -> str:
+    """The environment variable that carries fake ``name``'s URL (``SANDBOX_<NAME>_URL``)."""
     return f"SANDBOX_{name.upper()}_URL"
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run ``api-sandbox``; returns the exit code."""
     parser = argparse.ArgumentParser(prog="api-sandbox", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="start fakes on free ports on 127.0.0.1 until stopped")

@@ -9,6 +9,8 @@ import random
 import typing as t
 import uuid
 
+T = t.TypeVar("T")
+
 FIRST_NAMES = (
     "Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Margaret", "Ken", "Frances", "John",
     "Radia", "Tim", "Katherine", "Dennis", "Hedy", "Linus", "Shafi", "Niklaus", "Anita", "Guido",
@@ -27,6 +29,7 @@ CITIES = (("Berlin", "DE"), ("London", "GB"), ("New York", "US"), ("Tokyo", "JP"
 
 
 def utc_now() -> dt.datetime:
+    """The current time, in UTC."""
     return dt.datetime.now(dt.timezone.utc)
 
 
@@ -46,6 +49,7 @@ def iso(moment: dt.datetime, *, micro: bool = False, millis: bool = False) -> st
 
 
 def parse_iso(value: str) -> dt.datetime:
+    """An ISO-8601 date-time (``Z`` accepted); a value without an offset is taken as UTC."""
     parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=dt.timezone.utc)
@@ -59,42 +63,54 @@ class Faker:
         self.rng = random.Random(seed)
 
     def uuid(self) -> str:
+        """A random version-4 UUID."""
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
 
     def hex_id(self, length: int = 24) -> str:
+        """``length`` random hex digits."""
         return f"{self.rng.getrandbits(length * 4):0{length}x}"
 
     def token(self, prefix: str, length: int = 12) -> str:
+        """``prefix`` and ``length`` upper-case letters and digits (no look-alikes)."""
         alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
         return prefix + "".join(self.rng.choice(alphabet) for _ in range(length))
 
     def person(self) -> tuple[str, str]:
+        """A first and a last name."""
         return self.rng.choice(FIRST_NAMES), self.rng.choice(LAST_NAMES)
 
     def email(self, first: str, last: str, domain: str = "example.com") -> str:
+        """An address at ``domain`` made of the name and a number."""
         local = f"{first}.{last}".lower().replace(" ", "").replace("-", "")
         return f"{local}{self.rng.randint(1, 9999)}@{domain}"
 
     def phrase(self, words: int = 3) -> str:
+        """``words`` scheduling words, capitalised."""
         return " ".join(self.rng.choice(WORDS) for _ in range(words)).capitalize()
 
     def sentence(self) -> str:
+        """A sentence of 5 to 12 words."""
         return self.phrase(self.rng.randint(5, 12)) + "."
 
-    def maybe(self, value: t.Any, null_rate: float = 0.2) -> t.Any:
+    def maybe(self, value: T, null_rate: float = 0.2) -> T | None:
+        """``value``, or None with probability ``null_rate``."""
         return None if self.rng.random() < null_rate else value
 
     def chance(self, rate: float) -> bool:
+        """True with probability ``rate``."""
         return self.rng.random() < rate
 
     def moment(self, around: dt.datetime, *, days_before: float, days_after: float) -> dt.datetime:
+        """A moment between ``days_before`` days before ``around`` and ``days_after`` days after it."""
         offset = self.rng.uniform(-days_before, days_after)
         return (around + dt.timedelta(days=offset)).replace(microsecond=self.rng.randrange(1_000_000))
 
-    def choice(self, options: t.Sequence[t.Any]) -> t.Any:
+    def choice(self, options: t.Sequence[T]) -> T:
+        """One of ``options``."""
         return self.rng.choice(options)
 
     def phone(self) -> str:
+        """A North American number in E.164 form."""
         return f"+1{self.rng.randint(2000000000, 9999999999)}"
 
 
@@ -133,7 +149,7 @@ def keyset_page(
         after_key = tuple(after) if isinstance(after, list) else after
         def passed(item: dict[str, t.Any]) -> bool:
             value = _as_key(key(item))
-            return value >= after_key if descending else value <= after_key
+            return bool(value >= after_key if descending else value <= after_key)
 
         while start < len(items) and passed(items[start]):
             start += 1

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import importlib
-import typing as t
 
-if t.TYPE_CHECKING:
-    from api_sandbox.server import FakeAPI
+from .server import FakeAPI
 
 #: name -> "module:Class". A fake whose module is not there yet is simply not available.
 FAKES: dict[str, str] = {
@@ -19,11 +17,16 @@ FAKES: dict[str, str] = {
 
 
 def load(name: str) -> type[FakeAPI]:
+    """The fake class called ``name`` (a key of :data:`FAKES`)."""
     module_name, class_name = FAKES[name].split(":")
-    return getattr(importlib.import_module(module_name), class_name)
+    fake = getattr(importlib.import_module(module_name), class_name)
+    if not (isinstance(fake, type) and issubclass(fake, FakeAPI)):
+        raise TypeError(f"{FAKES[name]} is not a FakeAPI")
+    return fake
 
 
 def available() -> list[str]:
+    """The names of the fakes whose modules are installed."""
     names = []
     for name in FAKES:
         try:

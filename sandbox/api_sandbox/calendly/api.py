@@ -1,11 +1,16 @@
-"""Fake Calendly API v2 (https://api.calendly.com), as Calendly documents it (its OpenAPI 2.0.0 and
-API reference; the field lists are in tests/contract/calendly/documented_fields.json).
+"""Fake Calendly API v2 (``https://api.calendly.com``), as Calendly's OpenAPI 2.0.0 and API reference document it.
 
-Reproduces: Bearer auth and the 401 body, ``collection``/``pagination`` envelopes, ``count``
-(1-100, default 20) with ``page_token`` (opaque; ``next_page_token`` null at the end), the
-required ``organization``/``user`` scope parameters with their 400/403 answers, the
-``min_start_time``/``max_start_time`` start-time filters, sorting, and Calendly error bodies
-(``title``/``message``/``details``).
+The records carry every field listed in tests/contract/calendly/documented_fields.json. Reproduces:
+
+- ``Authorization: Bearer <key>``; a missing or unknown key gets the 401
+  ``{"title": "Unauthenticated", "message": "The access token is invalid"}``.
+- The ``{"collection": [...], "pagination": {...}}`` envelope: ``count`` 1-100 (default 20) and
+  an opaque ``page_token``; ``next_page_token`` and ``next_page`` are null on the last page.
+- The scope parameters each list requires (``organization`` or ``user``): a missing one is a
+  400, another organization, or the organization's events for a non-admin key, a 403.
+- ``min_start_time``/``max_start_time`` on ``/scheduled_events``, the ``status`` and ``email``
+  filters, and ``sort`` on the one field each list sorts by.
+- Error bodies ``{"title", "message"}``; a 400 adds ``details: [{"parameter", "message"}]``.
 """
 
 from __future__ import annotations
@@ -14,11 +19,16 @@ import datetime as dt
 import typing as t
 from urllib.parse import urlencode
 
-from api_sandbox.calendly.data import CalendlyData, uuid_of
-from api_sandbox.datagen import decode_cursor, encode_cursor, keyset_page, parse_iso
-from api_sandbox.server import FakeAPI, Request, Response, json_response, route
+from ..datagen import decode_cursor, encode_cursor, keyset_page, parse_iso
+from ..server import ApiError, FakeAPI, Request, Response, json_response, route
+from .data import CalendlyData, uuid_of
 
+#: A plain member's key (``data.users[1]``), for user-scope tests; ``valid_key`` is the owner's.
 MEMBER_KEY = "sandbox-calendly-member-key"
+#: Calendly's 403 when the caller may not read what it asked for.
+PERMISSION_DENIED = "You do not have permission to access this resource."
+#: The 403 for a user-scoped event list that names a user other than the caller.
+OTHER_USER_DENIED = "Please also specify organization when requesting events for a user within your organization."
 
 _TITLES = {
     400: "Invalid Argument",
@@ -30,57 +40,53 @@ _TITLES = {
 }
 
 
-class InvalidArgument(Exception):
-    def __init__(self, parameter: str, message: str) -> None:
-        super().__init__(message)
-        self.parameter = parameter
-        self.message = message
+def invalid_argument(parameter: str, message: str) -> ApiError:
+    """Calendly's 400 "Invalid Argument", with a ``details`` entry naming the parameter."""
+    return ApiError(400, "The supplied parameters are invalid.", details=[{"parameter": parameter, "message": message}])
 
 
 class FakeCalendly(FakeAPI):
+    """Calendly API v2 for one organisation; the owner's key and a plain member's key."""
+
     name = "calendly"
     valid_key = "sandbox-calendly-key"
+    data: CalendlyData
 
     def __init__(self, *, seed: int = 1, scale: float = 1.0, **kwargs: t.Any) -> None:
         super().__init__(seed=seed, scale=scale, **kwargs)
         self.data = CalendlyData(seed=seed, scale=scale)
-        # The owner's key (admin) and a plain member's key (users[1]) for user-scope tests.
+        #: Key -> index of its user in ``data.users``: the owner (admin), and users[1], a member.
         self.tokens = {self.valid_key: 0, MEMBER_KEY: 1}
 
     # -- vendor conventions -------------------------------------------------------------------
 
-    def error_body(self, status: int, message: str) -> dict[str, t.Any]:
-        return {"title": _TITLES.get(status, "Error"), "message": message}
+    def error_body(self, status: int, message: str, **details: t.Any) -> dict[str, t.Any]:
+        """``{"title", "message"}`` plus the error's details (a 400's ``details: [{"parameter", "message"}]``)."""
+        return {"title": _TITLES.get(status, "Error"), "message": message, **details}
 
     def not_found(self, request: Request) -> Response:
+        """Calendly's 404, the same for an unknown path and an unknown id."""
         return self.error(404, "The server could not find the requested resource.")
 
     def authenticate(self, request: Request) -> Response | None:
-        header = request.header("Authorization") or ""
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or token not in self.tokens:
+        """``Authorization: Bearer <key>``; anything else is a 401."""
+        if self._token(request) is None:
             return self.error(401, "The access token is invalid")
-        request.headers["x-fake-user"] = str(self.tokens[token])
         return None
 
+    def _token(self, request: Request) -> str | None:
+        scheme, _, token = (request.header("Authorization") or "").partition(" ")
+        return token if scheme.lower() == "bearer" and token in self.tokens else None
+
     def _caller(self, request: Request) -> dict[str, t.Any]:
-        return self.data.users[int(request.headers["x-fake-user"])]
+        token = self._token(request)
+        assert token is not None, "authenticate() admitted the request"
+        return self.data.users[self.tokens[token]]
 
     def _is_admin(self, request: Request) -> bool:
         caller = self._caller(request)["uri"]
         membership = next(m for m in self.data.memberships if m["user"]["uri"] == caller)
         return membership["role"] in {"admin", "owner"}
-
-    def _invalid(self, error: InvalidArgument) -> Response:
-        body = {
-            "title": "Invalid Argument",
-            "message": "The supplied parameters are invalid.",
-            "details": [{"parameter": error.parameter, "message": error.message}],
-        }
-        return json_response(body, 400)
-
-    def _denied(self, message: str = "You do not have permission to access this resource.") -> Response:
-        return self.error(403, message)
 
     # -- pagination ---------------------------------------------------------------------------
 
@@ -92,19 +98,21 @@ class FakeCalendly(FakeAPI):
         *,
         descending: bool = False,
     ) -> Response:
+        """One ``count``-sized page of ``items`` after ``page_token``, in the collection envelope."""
         count = _count(request)
         token = request.arg("page_token")
         after = None
         if token:
             state = decode_cursor(token)
             if state is None or "after" not in state:
-                raise InvalidArgument("page_token", "is invalid")
+                raise invalid_argument("page_token", "is invalid")
             after = state["after"]
         ordered = sorted(items, key=key, reverse=descending)
         page, last_key = keyset_page(ordered, key, after, count, descending=descending)
-        next_token = encode_cursor({"after": list(last_key) if isinstance(last_key, tuple) else last_key}) if last_key is not None else None
+        next_token = None
         next_page = None
-        if next_token:
+        if last_key is not None:
+            next_token = encode_cursor({"after": list(last_key) if isinstance(last_key, tuple) else last_key})
             query = {k: v[0] for k, v in request.query.items() if k != "page_token"}
             next_page = f"{self.url}{request.path}?{urlencode({**query, 'page_token': next_token})}"
         return json_response(
@@ -124,142 +132,134 @@ class FakeCalendly(FakeAPI):
 
     @route("GET", r"/users/me")
     def users_me(self, request: Request) -> Response:
+        """Get Current User: ``{"resource": <the key's user>}``."""
         return json_response({"resource": self._caller(request)})
 
     @route("GET", r"/event_types")
     def event_types(self, request: Request) -> Response:
-        try:
-            organization, user = request.arg("organization"), request.arg("user")
-            if not organization and not user:
-                raise InvalidArgument("organization", "organization or user is required")
-            if organization and organization != self.data.organization:
-                return self._denied()
-            items = self.data.event_types
-            if user:
-                items = [e for e in items if (e["profile"] or {}).get("owner") == user]
-            active = request.arg("active")
-            if active is not None:
-                items = [e for e in items if e["active"] == (active == "true")]
-            descending = _descending(request, "name")
-            return self._collection(request, items, lambda e: [e["name"] or "", e["uri"]], descending=descending)
-        except InvalidArgument as error:
-            return self._invalid(error)
+        """List Event Types of the ``organization`` or a ``user``, by name; ``active`` filters."""
+        organization, user = request.arg("organization"), request.arg("user")
+        if not organization and not user:
+            raise invalid_argument("organization", "organization or user is required")
+        if organization and organization != self.data.organization:
+            raise ApiError(403, PERMISSION_DENIED)
+        items = self.data.event_types
+        if user:
+            items = [e for e in items if (e["profile"] or {}).get("owner") == user]
+        active = request.arg("active")
+        if active is not None:
+            items = [e for e in items if e["active"] == (active == "true")]
+        descending = _descending(request, "name")
+        return self._collection(request, items, lambda e: [e["name"] or "", e["uri"]], descending=descending)
 
     @route("GET", r"/groups")
     def groups(self, request: Request) -> Response:
-        try:
-            organization = request.arg("organization")
-            if not organization:
-                raise InvalidArgument("organization", "is required")
-            if organization != self.data.organization:
-                return self._denied()
-            return self._collection(request, self.data.groups, lambda g: g["uri"])
-        except InvalidArgument as error:
-            return self._invalid(error)
+        """List Groups of the ``organization`` (required)."""
+        organization = request.arg("organization")
+        if not organization:
+            raise invalid_argument("organization", "is required")
+        if organization != self.data.organization:
+            raise ApiError(403, PERMISSION_DENIED)
+        return self._collection(request, self.data.groups, lambda g: g["uri"])
 
     @route("GET", r"/organization_memberships")
     def organization_memberships(self, request: Request) -> Response:
-        try:
-            organization, user, email = request.arg("organization"), request.arg("user"), request.arg("email")
-            if not (organization or user or email):
-                raise InvalidArgument("organization", "organization, user or email is required")
-            if organization and organization != self.data.organization:
-                return self._denied()
-            items = self.data.memberships
-            if user:
-                items = [m for m in items if m["user"]["uri"] == user]
-            if email:
-                items = [m for m in items if m["user"]["email"] == email]
-            return self._collection(request, items, lambda m: [m["created_at"], m["uri"]])
-        except InvalidArgument as error:
-            return self._invalid(error)
+        """List Organization Memberships, by ``organization``, ``user`` or ``email``."""
+        organization, user, email = request.arg("organization"), request.arg("user"), request.arg("email")
+        if not (organization or user or email):
+            raise invalid_argument("organization", "organization, user or email is required")
+        if organization and organization != self.data.organization:
+            raise ApiError(403, PERMISSION_DENIED)
+        items = self.data.memberships
+        if user:
+            items = [m for m in items if m["user"]["uri"] == user]
+        if email:
+            items = [m for m in items if m["user"]["email"] == email]
+        return self._collection(request, items, lambda m: [m["created_at"], m["uri"]])
 
     @route("GET", r"/scheduled_events")
     def scheduled_events(self, request: Request) -> Response:
-        try:
-            organization, user = request.arg("organization"), request.arg("user")
-            caller = self._caller(request)["uri"]
-            if not organization and not user:
-                raise InvalidArgument("organization", "organization or user is required")
-            if organization:
-                if organization != self.data.organization or not self._is_admin(request):
-                    return self._denied()
-            elif user != caller:
-                return self._denied(
-                    "Please also specify organization when requesting events for a user within your organization."
-                )
-            items = self.data.events
-            if user:
-                items = [e for e in items if any(m["user"] == user for m in e["event_memberships"])]
-            status = request.arg("status")
-            if status is not None:
-                if status not in {"active", "canceled"}:
-                    raise InvalidArgument("status", "must be active or canceled")
-                items = [e for e in items if e["status"] == status]
-            minimum, maximum = _instant(request, "min_start_time"), _instant(request, "max_start_time")
-            if minimum is not None:
-                items = [e for e in items if parse_iso(e["start_time"]) >= minimum]
-            if maximum is not None:
-                items = [e for e in items if parse_iso(e["start_time"]) < maximum]
-            email = request.arg("invitee_email")
-            if email:
-                items = [e for e in items if any(i["email"] == email for i in self.data.invitees[uuid_of(e["uri"])])]
-            descending = _descending(request, "start_time")
-            return self._collection(request, items, lambda e: [e["start_time"], e["uri"]], descending=descending)
-        except InvalidArgument as error:
-            return self._invalid(error)
+        """List Events of the organization (admins) or of the caller, by start time, filtered."""
+        organization, user = request.arg("organization"), request.arg("user")
+        caller = self._caller(request)["uri"]
+        if not organization and not user:
+            raise invalid_argument("organization", "organization or user is required")
+        if organization:
+            if organization != self.data.organization or not self._is_admin(request):
+                raise ApiError(403, PERMISSION_DENIED)
+        elif user != caller:
+            raise ApiError(403, OTHER_USER_DENIED)
+        items = self.data.events
+        if user:
+            items = [e for e in items if any(m["user"] == user for m in e["event_memberships"])]
+        status = request.arg("status")
+        if status is not None:
+            if status not in {"active", "canceled"}:
+                raise invalid_argument("status", "must be active or canceled")
+            items = [e for e in items if e["status"] == status]
+        minimum, maximum = _instant(request, "min_start_time"), _instant(request, "max_start_time")
+        if minimum is not None:
+            items = [e for e in items if parse_iso(e["start_time"]) >= minimum]
+        if maximum is not None:
+            items = [e for e in items if parse_iso(e["start_time"]) < maximum]
+        email = request.arg("invitee_email")
+        if email:
+            items = [e for e in items if any(i["email"] == email for i in self.data.invitees[uuid_of(e["uri"])])]
+        descending = _descending(request, "start_time")
+        return self._collection(request, items, lambda e: [e["start_time"], e["uri"]], descending=descending)
 
     @route("GET", r"/scheduled_events/(?P<event_uuid>[^/]+)")
     def scheduled_event(self, request: Request, event_uuid: str) -> Response:
+        """Get Event: ``{"resource": <the event>}``, 404 for an unknown uuid."""
         event = self.data.event(event_uuid)
         return json_response({"resource": event}) if event else self.not_found(request)
 
     @route("GET", r"/scheduled_events/(?P<event_uuid>[^/]+)/invitees")
     def invitees(self, request: Request, event_uuid: str) -> Response:
+        """List Event Invitees of one event (its hosts or an admin), by creation; filters."""
         event = self.data.event(event_uuid)
         if event is None:
             return self.not_found(request)
         caller = self._caller(request)["uri"]
         if not self._is_admin(request) and all(m["user"] != caller for m in event["event_memberships"]):
-            return self._denied()
-        try:
-            items = self.data.invitees[event_uuid]
-            status = request.arg("status")
-            if status is not None:
-                items = [i for i in items if i["status"] == status]
-            email = request.arg("email")
-            if email:
-                items = [i for i in items if i["email"] == email]
-            descending = _descending(request, "created_at")
-            return self._collection(request, items, lambda i: [i["created_at"], i["uri"]], descending=descending)
-        except InvalidArgument as error:
-            return self._invalid(error)
+            raise ApiError(403, PERMISSION_DENIED)
+        items = self.data.invitees[event_uuid]
+        status = request.arg("status")
+        if status is not None:
+            items = [i for i in items if i["status"] == status]
+        email = request.arg("email")
+        if email:
+            items = [i for i in items if i["email"] == email]
+        descending = _descending(request, "created_at")
+        return self._collection(request, items, lambda i: [i["created_at"], i["uri"]], descending=descending)
 
 
 def _descending(request: Request, field: str) -> bool:
     """The ``sort`` parameter, which each list accepts on one field only (ascending by default)."""
     sort = request.arg("sort", f"{field}:asc")
     if sort not in {f"{field}:asc", f"{field}:desc"}:
-        raise InvalidArgument("sort", f"must be {field}:asc or {field}:desc")
+        raise invalid_argument("sort", f"must be {field}:asc or {field}:desc")
     return sort == f"{field}:desc"
 
 
 def _count(request: Request) -> int:
+    """``count``: 1 to 100, 20 when absent."""
     raw = request.arg("count", "20")
     try:
         count = int(raw or "")
     except ValueError:
-        raise InvalidArgument("count", "must be an integer") from None
+        raise invalid_argument("count", "must be an integer") from None
     if not 1 <= count <= 100:
-        raise InvalidArgument("count", "must be between 1 and 100")
+        raise invalid_argument("count", "must be between 1 and 100")
     return count
 
 
 def _instant(request: Request, name: str) -> dt.datetime | None:
+    """A date-time filter parameter, if sent."""
     raw = request.arg(name)
     if raw is None:
         return None
     try:
         return parse_iso(raw)
     except ValueError:
-        raise InvalidArgument(name, "must be an ISO-8601 date-time in UTC") from None
+        raise invalid_argument(name, "must be an ISO-8601 date-time in UTC") from None

@@ -14,7 +14,7 @@ import datetime as dt
 import itertools
 import typing as t
 
-from api_sandbox.datagen import CITIES, TIMEZONES, Faker, iso, today_utc, utc_now
+from ..datagen import CITIES, TIMEZONES, Faker, iso, today_utc, utc_now
 
 API = "https://api.calendly.com"
 BOOKING = "https://calendly.com"
@@ -28,7 +28,10 @@ class CalendlyData:
         self.anchor = today_utc()
         self._clock = self.anchor - dt.timedelta(days=1)
         self.organization = f"{API}/organizations/{self.fake.uuid()}"
-        n = lambda base: max(3, int(base * scale))  # noqa: E731
+
+        def n(base: int) -> int:  # how many records at this scale (at least three)
+            return max(3, int(base * scale))
+
         self.users: list[dict[str, t.Any]] = [self._user() for _ in range(n(210))]
         self.memberships: list[dict[str, t.Any]] = [
             self._membership(user, "owner" if i == 0 else self.fake.choice(("user", "user", "admin")))
@@ -117,7 +120,9 @@ class CalendlyData:
             "scheduling_url": f"{BOOKING}/{owner['slug']}/{slug}",
             "duration": duration,
             "kind": kind,
-            "pooling_type": self.fake.choice(("round_robin", "collective")) if kind == "group" and self.fake.chance(0.5) else None,
+            "pooling_type": (
+                self.fake.choice(("round_robin", "collective")) if kind == "group" and self.fake.chance(0.5) else None
+            ),
             "type": self.fake.choice(("StandardEventType", "StandardEventType", "AdhocEventType")),
             "color": f"#{self.fake.hex_id(6)}",
             "created_at": created,
@@ -251,10 +256,10 @@ class CalendlyData:
                 ),
             }
         else:  # webex_conference
-            meeting_id = f"m{self.fake.hex_id(32)}"
-            location["join_url"] = f"https://acme.webex.com/acme/j.php?MTID={meeting_id}"
+            webex_id = f"m{self.fake.hex_id(32)}"
+            location["join_url"] = f"https://acme.webex.com/acme/j.php?MTID={webex_id}"
             location["data"] = {
-                "id": meeting_id,
+                "id": webex_id,
                 "telephony": {
                     "callInNumbers": [
                         {
@@ -317,7 +322,9 @@ class CalendlyData:
             ),
             "no_show": None,
             "reconfirmation": (
-                {"created_at": created, "confirmed_at": self.fake.maybe(created, 0.5)} if self.fake.chance(0.1) else None
+                {"created_at": created, "confirmed_at": self.fake.maybe(created, 0.5)}
+                if self.fake.chance(0.1)
+                else None
             ),
             "canceled": False,
             "scheduling_method": self.fake.maybe("instant_book", 0.7),
@@ -339,7 +346,9 @@ class CalendlyData:
         created = created or iso(
             min(start, self.anchor) - dt.timedelta(days=self.fake.rng.uniform(1, 60)), micro=True
         )
-        count = invitees if invitees is not None else (1 if event_type["kind"] == "solo" else self.fake.rng.randint(2, 5))
+        if invitees is None:
+            invitees = 1 if event_type["kind"] == "solo" else self.fake.rng.randint(2, 5)
+        count = invitees
         end = start + dt.timedelta(minutes=int(event_type["duration"]))
         event = {
             "uri": f"{API}/scheduled_events/{self.fake.uuid()}",
@@ -351,7 +360,11 @@ class CalendlyData:
             # Not in the Event schema, but in the vendor's Get Event example.
             "booking_method": event_type["booking_method"],
             "location": self._location(),
-            "invitees_counter": {"total": count, "active": count, "limit": max(count, 1 if event_type["kind"] == "solo" else 200)},
+            "invitees_counter": {
+                "total": count,
+                "active": count,
+                "limit": max(count, 1 if event_type["kind"] == "solo" else 200),
+            },
             "created_at": created,
             "updated_at": created,
             "event_memberships": [
@@ -364,7 +377,11 @@ class CalendlyData:
                 }
             ],
             "event_guests": [
-                {"email": self.fake.email(*self.fake.person(), "guest.example"), "created_at": created, "updated_at": created}
+                {
+                    "email": self.fake.email(*self.fake.person(), "guest.example"),
+                    "created_at": created,
+                    "updated_at": created,
+                }
                 for _ in range(self.fake.rng.randint(0, 2))
             ],
             "calendar_event": self.fake.maybe(
@@ -408,14 +425,14 @@ class CalendlyData:
         rng = Faker(seed).rng
         now = self.anchor + (utc_now() - self.anchor)
         active_future = [e for e in self.events if e["status"] == "active" and e["start_time"] > iso(now, micro=True)]
-        recent_past = [
-            e for e in self.events
-            if e["status"] == "active" and iso(now - dt.timedelta(days=5), micro=True) < e["start_time"] < iso(now, micro=True)
-        ]
+        five_days_ago, now_iso = iso(now - dt.timedelta(days=5), micro=True), iso(now, micro=True)
+        recent_past = [e for e in self.events if e["status"] == "active" and five_days_ago < e["start_time"] < now_iso]
         touched: dict[str, list[str]] = {"updated": [], "canceled": [], "rescheduled": [], "booked": [], "no_show": []}
 
         for event in rng.sample(active_future, min(changes, len(active_future))):
-            event.update(name=f"{event['name'] or 'Meeting'} (updated)", location=self._location(), updated_at=self.tick())
+            event.update(
+                name=f"{event['name'] or 'Meeting'} (updated)", location=self._location(), updated_at=self.tick()
+            )
             touched["updated"].append(event["uri"])
         active_future = [e for e in active_future if e["uri"] not in touched["updated"]]
         for event in rng.sample(active_future, min(changes, len(active_future))):
@@ -434,7 +451,8 @@ class CalendlyData:
                 may_cancel=False,
             )
             self._cancel(old, at=at, by_invitee=True, reason="Rescheduled")
-            for before, after in zip(self.invitees[uuid_of(old["uri"])], self.invitees[uuid_of(new["uri"])]):
+            old_invitees, new_invitees = self.invitees[uuid_of(old["uri"])], self.invitees[uuid_of(new["uri"])]
+            for before, after in zip(old_invitees, new_invitees, strict=True):
                 before.update(rescheduled=True, new_invitee=after["uri"])
                 after.update(old_invitee=before["uri"])
             touched["rescheduled"].append(old["uri"])
@@ -465,11 +483,14 @@ class CalendlyData:
     # -- views used by the API and by tests ---------------------------------------------------
 
     def all_invitees(self) -> list[dict[str, t.Any]]:
+        """Every invitee of every event."""
         return [invitee for invitees in self.invitees.values() for invitee in invitees]
 
     def event(self, event_uuid: str) -> dict[str, t.Any] | None:
+        """The event with this uuid, if any."""
         return next((e for e in self.events if uuid_of(e["uri"]) == event_uuid), None)
 
 
 def uuid_of(uri: str) -> str:
+    """The uuid at the end of a Calendly resource URI."""
     return uri.rstrip("/").rsplit("/", 1)[-1]

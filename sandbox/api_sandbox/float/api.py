@@ -1,7 +1,6 @@
-"""Fake Float API v3 (https://api.float.com/v3), as Float documents it (developer.float.com: the
-Swagger spec, the tutorials) and as other clients observed it.
+"""Fake Float API v3 (``https://api.float.com/v3``), as Float documents it and as other clients observed it.
 
-Reproduces:
+Float's documentation: developer.float.com (the Swagger spec, the tutorials). Reproduces:
 
 - Auth: ``Authorization: Bearer <token>``. No Authorization header at all is stopped at Float's
   edge with an HTML 403; any bearer value reaches Float, and a wrong one gets the JSON 401
@@ -19,22 +18,26 @@ Reproduces:
 - Rate limits: 200 GET per minute and 10 per second per company. Past them: 429 with
   ``Retry-After`` and the ``RateLimit-*``/``X-RateLimit-*-Minute`` counters Float's gateway
   sends (Kong's rate-limiting headers; the 429 body is that gateway's ``{"message": ...}``).
-- Errors other than the gateway's use Yii2's body: ``{"name","message","code","status"}``.
+- Errors other than the gateway's use Yii2's body: ``{"name","message","code","status"}``; a
+  query parameter it cannot read (``modified_since``, ``start_date``/``end_date``) is a 422 with
+  Yii2's validation list ``[{"field", "message"}]``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-import time
 import typing as t
 
-from api_sandbox.float.data import TIMESTAMP, FloatData
-from api_sandbox.server import FakeAPI, Request, Response, json_response, route
+from ..server import ApiError, FakeAPI, Request, Response, json_response, route
+from .data import TIMESTAMP, FloatData
 
 #: Yii2 Pagination defaults as Float configures them.
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 200
+#: Float's limits per company: GET requests per second and per minute.
+PER_SECOND = 10
+PER_MINUTE = 200
 
 _NAMES = {
     400: "Bad Request",
@@ -57,14 +60,18 @@ EDGE_FORBIDDEN_HTML = (
 TIME_TRACKING_OFF = "Time Tracking is not enabled for this team"
 
 
-class InvalidParameter(Exception):
-    """A query parameter Float would reject with 422."""
+def invalid_parameter(name: str, message: str) -> ApiError:
+    """Yii2's 422 for a query parameter it cannot read: ``[{"field": name, "message": message}]``."""
+    return ApiError(422, message, field=name)
 
 
 class FakeFloat(FakeAPI):
+    """Float API v3 for one team; ``time_tracking=False`` is a team without Time Tracking."""
+
     name = "float"
     valid_key = "sandbox-float-token"
-    rate_limits = ((10, 1.0), (200, 60.0))
+    rate_limits = ((PER_SECOND, 1.0), (PER_MINUTE, 60.0))
+    data: FloatData
 
     def __init__(self, *, seed: int = 1, scale: float = 1.0, time_tracking: bool = True, **kwargs: t.Any) -> None:
         super().__init__(seed=seed, scale=scale, **kwargs)
@@ -74,21 +81,23 @@ class FakeFloat(FakeAPI):
 
     @property
     def url(self) -> str:
+        """The base URL with Float's ``/v3`` prefix."""
         return f"{super().url}/v3"
-
-    def mutate(self, **kwargs: t.Any) -> dict[str, list[t.Any]]:
-        with self.lock:
-            return self.data.mutate(**kwargs)
 
     # -- vendor conventions ----------------------------------------------------------------------
 
-    def error_body(self, status: int, message: str) -> dict[str, t.Any]:
+    def error_body(self, status: int, message: str, **details: t.Any) -> t.Any:
+        """Yii2's ``{"name", "message", "code", "status"}``; a validation error is a list of fields."""
+        if status == 422 and "field" in details:
+            return [{"field": details["field"], "message": message}]
         return {"name": _NAMES.get(status, "Error"), "message": message, "code": 0, "status": status}
 
     def not_found(self, request: Request) -> Response:
+        """Yii2's 404 for an unknown path."""
         return self.error(404, "Page not found.")
 
     def authenticate(self, request: Request) -> Response | None:
+        """No ``Authorization`` header: the edge's HTML 403; a wrong bearer token: Float's JSON 401."""
         header = request.header("Authorization")
         if not header:
             return Response(status=403, body=EDGE_FORBIDDEN_HTML, content_type="text/html")
@@ -98,19 +107,19 @@ class FakeFloat(FakeAPI):
         return None
 
     def rate_limited(self, retry_after: int) -> Response:
+        """The gateway's 429: ``{"message": "API rate limit exceeded"}`` and ``Retry-After``."""
         return json_response({"message": "API rate limit exceeded"}, 429, {"Retry-After": str(retry_after)})
 
     def response_headers(self, request: Request) -> dict[str, str]:
         """The per-minute counters Float's gateway adds to every answer (bursts have none)."""
-        now = time.monotonic()
-        in_minute = [hit for hit in self._hits if hit > now - 60.0]
-        remaining = max(0, 200 - len(in_minute))
-        reset = max(1, math.ceil(in_minute[0] + 60.0 - now)) if in_minute else 60
+        usage = self.rate_limit_usage(60.0)
+        remaining = max(0, PER_MINUTE - usage.used)
+        reset = max(1, math.ceil(usage.frees_in)) if usage.frees_in is not None else 60
         return {
-            "RateLimit-Limit": "200",
+            "RateLimit-Limit": str(PER_MINUTE),
             "RateLimit-Remaining": str(remaining),
             "RateLimit-Reset": str(reset),
-            "X-RateLimit-Limit-Minute": "200",
+            "X-RateLimit-Limit-Minute": str(PER_MINUTE),
             "X-RateLimit-Remaining-Minute": str(remaining),
         }
 
@@ -135,103 +144,100 @@ class FakeFloat(FakeAPI):
         return json_response(body, headers=headers)
 
     def _modified_since(self, request: Request, items: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]:
+        """``items`` modified at or after ``modified_since``, when it is sent."""
         raw = request.arg("modified_since")
         if raw is None or raw == "":
             return items
         since = _parse_modified_since(raw)
         return [item for item in items if item["modified"] >= since]
 
-    def _invalid(self, message: str) -> Response:
-        # Yii2 validation errors are a list of {field, message}.
-        field, _, detail = message.partition(": ")
-        return json_response([{"field": field, "message": detail or message}], 422)
-
     # -- routes ----------------------------------------------------------------------------------
 
     @route("GET", r"/v3/accounts")
     def accounts(self, request: Request) -> Response:
+        """GET /accounts: the team's accounts."""
         return self._page(request, self.data.accounts)
 
     @route("GET", r"/v3/departments")
     def departments(self, request: Request) -> Response:
+        """GET /departments: the departments."""
         return self._page(request, self.data.departments)
 
     @route("GET", r"/v3/people")
     def people(self, request: Request) -> Response:
-        try:
-            return self._page(request, self._modified_since(request, self.data.people))
-        except InvalidParameter as error:
-            return self._invalid(str(error))
+        """GET /people: the people, ``modified_since`` filters."""
+        return self._page(request, self._modified_since(request, self.data.people))
 
     @route("GET", r"/v3/roles")
     def roles(self, request: Request) -> Response:
+        """GET /roles: the roles."""
         return self._page(request, self.data.roles)
 
     @route("GET", r"/v3/public-holidays")
     def public_holidays(self, request: Request) -> Response:
+        """GET /public-holidays: one record per holiday and region, this year unless dates say."""
         year = dt.datetime.now(dt.timezone.utc).year
-        try:
-            start = _date(request, "start_date", dt.date(year, 1, 1))
-            end = _date(request, "end_date", dt.date(year, 12, 31))
-        except InvalidParameter as error:
-            return self._invalid(str(error))
+        start = _date(request, "start_date", dt.date(year, 1, 1))
+        end = _date(request, "end_date", dt.date(year, 12, 31))
         return self._page(request, self.data.public_holidays(start, end))
 
     @route("GET", r"/v3/holidays")
     def holidays(self, request: Request) -> Response:
+        """GET /holidays: the team holidays."""
         return self._page(request, self.data.holidays)
 
     @route("GET", r"/v3/projects")
     def projects(self, request: Request) -> Response:
-        try:
-            items = self._modified_since(request, self.data.projects)
-        except InvalidParameter as error:
-            return self._invalid(str(error))
+        """GET /projects: the projects, ``modified_since`` filters, ``expand`` adds tasks and team."""
+        items = self._modified_since(request, self.data.projects)
         return self._page(request, _expanded(items, request, ("project_tasks", "project_team")))
 
     @route("GET", r"/v3/status")
     def status(self, request: Request) -> Response:
+        """GET /status: the people's statuses; 204 without a body when there are none."""
         return self._page(request, self.data.status, empty_is_204=True)
 
     @route("GET", r"/v3/timeoffs")
     def timeoffs(self, request: Request) -> Response:
+        """GET /timeoffs: the time off."""
         return self._page(request, self.data.timeoffs)
 
     @route("GET", r"/v3/timeoff-types")
     def timeoff_types(self, request: Request) -> Response:
+        """GET /timeoff-types: the kinds of time off."""
         return self._page(request, self.data.timeoff_types)
 
     @route("GET", r"/v3/clients")
     def clients(self, request: Request) -> Response:
+        """GET /clients: the clients."""
         return self._page(request, self.data.clients)
 
     @route("GET", r"/v3/phases")
     def phases(self, request: Request) -> Response:
+        """GET /phases: the project phases, ``expand`` adds their tasks and team."""
         return self._page(request, _expanded(self.data.phases, request, ("phase_tasks", "phase_team")))
 
     @route("GET", r"/v3/project-tasks")
     def project_tasks(self, request: Request) -> Response:
+        """GET /project-tasks: the projects' task names."""
         return self._page(request, self.data.project_tasks)
 
     @route("GET", r"/v3/milestones")
     def milestones(self, request: Request) -> Response:
+        """GET /milestones: the project milestones."""
         return self._page(request, self.data.milestones)
 
     @route("GET", r"/v3/tasks")
     def tasks(self, request: Request) -> Response:
-        try:
-            return self._page(request, self._modified_since(request, self.data.tasks))
-        except InvalidParameter as error:
-            return self._invalid(str(error))
+        """GET /tasks: the scheduled allocations, ``modified_since`` filters."""
+        return self._page(request, self._modified_since(request, self.data.tasks))
 
     @route("GET", r"/v3/logged-time")
     def logged_time(self, request: Request) -> Response:
+        """GET /logged-time: the logged time, ``modified_since`` filters; 403 without Time Tracking."""
         if not self.time_tracking:
-            return self.error(403, TIME_TRACKING_OFF)
-        try:
-            return self._page(request, self._modified_since(request, self.data.logged_time))
-        except InvalidParameter as error:
-            return self._invalid(str(error))
+            raise ApiError(403, TIME_TRACKING_OFF)
+        return self._page(request, self._modified_since(request, self.data.logged_time))
 
 
 def _expanded(items: list[dict[str, t.Any]], request: Request, expandable: tuple[str, ...]) -> list[dict[str, t.Any]]:
@@ -244,7 +250,7 @@ def _expanded(items: list[dict[str, t.Any]], request: Request, expandable: tuple
 
 
 def _int(raw: str | None, default: int) -> int:
-    # Yii2 casts with (int): junk becomes 0 (then clamped), a missing value takes the default.
+    """Yii2's ``(int)`` cast: junk becomes 0 (then clamped), a missing value takes the default."""
     if raw is None:
         return default
     try:
@@ -265,14 +271,15 @@ def _parse_modified_since(raw: str) -> str:
     try:
         return dt.datetime.strptime(raw, TIMESTAMP).strftime(TIMESTAMP)
     except ValueError:
-        raise InvalidParameter("modified_since: must be 'YYYY-MM-DD HH:MM:SS' or a Unix timestamp") from None
+        raise invalid_parameter("modified_since", "must be 'YYYY-MM-DD HH:MM:SS' or a Unix timestamp") from None
 
 
 def _date(request: Request, name: str, default: dt.date) -> dt.date:
+    """A ``YYYY-MM-DD`` parameter, ``default`` when absent."""
     raw = request.arg(name)
     if not raw:
         return default
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
-        raise InvalidParameter(f"{name}: must be a date in the format YYYY-MM-DD") from None
+        raise invalid_parameter(name, "must be a date in the format YYYY-MM-DD") from None

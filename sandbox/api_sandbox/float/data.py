@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import typing as t
 
-from api_sandbox.datagen import Faker, today_utc, utc_now
+from ..datagen import Faker, today_utc, utc_now
 
 #: Float's timestamp format (UTC, no zone) and date format.
 TIMESTAMP = "%Y-%m-%d %H:%M:%S"
@@ -91,7 +91,9 @@ class FloatData:
         self.fake = Faker(seed)
         self.anchor = today_utc()
         self._ids: dict[str, int] = {}
-        n = lambda name: max(3, int(SIZES[name] * scale))  # noqa: E731
+
+        def n(name: str) -> int:  # how many records of a list at this scale (at least three)
+            return max(3, int(SIZES[name] * scale))
 
         self.departments: list[dict[str, t.Any]] = []
         for _ in range(n("departments")):
@@ -651,8 +653,8 @@ class FloatData:
             milestone.update(date=at(moved_to, "09:00"), modified=self.tick())
             note("milestones.updated", milestone["milestone_id"])
         for phase in rng.sample(self.phases, changes):
-            status = 2 if phase["status"] != 2 else 1
-            phase.update(status=status, tentative=1 if status == 1 else 0, modified=self.tick())
+            phase_status = 2 if phase["status"] != 2 else 1
+            phase.update(status=phase_status, tentative=1 if phase_status == 1 else 0, modified=self.tick())
             note("phases.updated", phase["phase_id"])
         for client in rng.sample(self.clients, changes):
             client.update(name=f"{client['name']} (renamed)")

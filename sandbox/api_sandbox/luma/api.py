@@ -22,19 +22,19 @@ Not documented, chosen here (and said so in taps/tap-luma/README.md): error bodi
 
 from __future__ import annotations
 
-import time
+import datetime as dt
 import typing as t
 
-from api_sandbox.datagen import decode_cursor, encode_cursor, keyset_page, parse_iso
-from api_sandbox.luma.data import LumaData
-from api_sandbox.server import FakeAPI, Request, Response, json_response, route
+from ..datagen import decode_cursor, encode_cursor, keyset_page, parse_iso
+from ..server import ApiError, FakeAPI, RateLimits, Request, Response, json_response, route
+from .data import LumaData
 
 #: Most entries one page returns; larger ``pagination_limit`` values are clamped to it.
 MAX_PAGE_SIZE = 50
 #: Entries per page when ``pagination_limit`` is not sent (not documented; an assumption).
 DEFAULT_PAGE_SIZE = 20
 #: Newest documented limit: 200 requests per minute per calendar key, GET and POST together.
-RATE_LIMITS: tuple[tuple[int, float], ...] = ((200, 60.0),)
+RATE_LIMITS: RateLimits = ((200, 60.0),)
 #: Older documentation: once over the limit, the key is blocked for one minute.
 LOCKOUT_SECONDS = 60.0
 
@@ -42,21 +42,20 @@ _SORT_DIRECTIONS = {"asc": False, "desc": True, "asc nulls last": False, "desc n
 _GUEST_SORT_COLUMNS = ("name", "email", "created_at", "registered_at", "checked_in_at")
 
 
-class BadRequest(Exception):
-    """A 400 answer with Luma's message."""
-
-
 class FakeLuma(FakeAPI):
+    """Luma's public API v1 for one calendar (an API key belongs to one calendar)."""
+
     name = "luma"
     valid_key = "sandbox-luma-key"
     rate_limits = RATE_LIMITS
+    data: LumaData
 
     def __init__(
         self,
         *,
         seed: int = 1,
         scale: float = 1.0,
-        rate_limits: tuple[tuple[int, float], ...] | None = None,
+        rate_limits: RateLimits | None = None,
         lockout_seconds: float = LOCKOUT_SECONDS,
         **kwargs: t.Any,
     ) -> None:
@@ -67,13 +66,10 @@ class FakeLuma(FakeAPI):
         self.lockout_seconds = lockout_seconds
         self._blocked_until = 0.0
 
-    def mutate(self, **kwargs: t.Any) -> dict[str, list[str]]:
-        with self.lock:
-            return self.data.mutate(**kwargs)
-
     # -- vendor conventions ---------------------------------------------------------------------
 
     def authenticate(self, request: Request) -> Response | None:
+        """The ``x-luma-api-key`` header: missing or blank is a 400, unknown a 401."""
         key = (request.header("x-luma-api-key") or "").strip()
         if not key:
             return self.error(400, "Missing API key. Pass your API key in the x-luma-api-key header.")
@@ -82,17 +78,18 @@ class FakeLuma(FakeAPI):
         return None
 
     def not_found(self, request: Request) -> Response:
+        """``{"message": "Not found"}`` (the body is not documented)."""
         return self.error(404, "Not found")
 
     def rate_limited(self, retry_after: int) -> Response:
-        # Luma documents the 429 but no Retry-After header.
+        """A 429 without ``Retry-After``: Luma documents the status but no header."""
         return self.error(429, "Too many requests. Please slow down and try again in a minute.")
 
-    def _rate_limit_wait(self) -> int | None:
-        now = time.monotonic()
+    def rate_limit_wait(self, now: float) -> int | None:
+        """The per-minute window, and the block that follows a request over it."""
         if now < self._blocked_until:
             return max(1, int(self._blocked_until - now + 0.999))
-        wait = super()._rate_limit_wait()
+        wait = super().rate_limit_wait(now)
         if wait is not None and self.lockout_seconds:
             self._blocked_until = now + self.lockout_seconds
         return wait
@@ -108,13 +105,14 @@ class FakeLuma(FakeAPI):
         *,
         descending: bool,
     ) -> Response:
+        """One page of ``items`` after ``pagination_cursor``, each wrapped in its entry."""
         limit = _page_size(request)
         after = None
         cursor = request.arg("pagination_cursor")
         if cursor:
             state = decode_cursor(cursor)
             if state is None or not isinstance(state.get("after"), list):
-                raise BadRequest("Invalid pagination_cursor.")
+                raise ApiError(400, "Invalid pagination_cursor.")
             after = state["after"]
         ordered = sorted(items, key=key, reverse=descending)
         page, more_after = keyset_page(ordered, key, after, limit, descending=descending)
@@ -128,77 +126,76 @@ class FakeLuma(FakeAPI):
 
     @route("GET", r"/public/v1/calendar/list-events")
     def list_events(self, request: Request) -> Response:
-        try:
-            items = self.data.events
-            for name, keep in (("after", lambda s, b: s >= b), ("before", lambda s, b: s < b)):
-                bound = _instant(request, name)
-                if bound is not None:
-                    items = [e for e in items if keep(parse_iso(e["start_at"]), bound)]
-            sort_column = request.arg("sort_column", "start_at")
-            if sort_column != "start_at":
-                raise BadRequest("Invalid sort_column. Expected: start_at.")
-            return self._page(
-                request,
-                items,
-                lambda e: [e["start_at"], e["api_id"]],
-                lambda e: {"api_id": e["api_id"], "event": e, "tags": self.data.event_tags[e["api_id"]]},
-                descending=_descending(request),
-            )
-        except BadRequest as error:
-            return self.error(400, str(error))
+        """List Events: entries of ``{"api_id", "event", "tags"}`` by start, ``after``/``before`` filters."""
+        items = self.data.events
+        after, before = _instant(request, "after"), _instant(request, "before")
+        if after is not None:
+            items = [e for e in items if parse_iso(e["start_at"]) >= after]
+        if before is not None:
+            items = [e for e in items if parse_iso(e["start_at"]) < before]
+        sort_column = request.arg("sort_column", "start_at")
+        if sort_column != "start_at":
+            raise ApiError(400, "Invalid sort_column. Expected: start_at.")
+        return self._page(
+            request,
+            items,
+            lambda e: [e["start_at"], e["api_id"]],
+            lambda e: {"api_id": e["api_id"], "event": e, "tags": self.data.event_tags[e["api_id"]]},
+            descending=_descending(request),
+        )
 
     @route("GET", r"/public/v1/event/get-guests")
     def get_guests(self, request: Request) -> Response:
-        try:
-            event_api_id = request.arg("event_api_id")
-            if not event_api_id:
-                raise BadRequest("Missing event_api_id.")
-            event = self.data.event(event_api_id)
-            if event is None:
-                return self.error(404, f"Event {event_api_id} not found.")
-            items = self.data.guests[event_api_id]
-            status = request.arg("approval_status")
-            if status:
-                items = [g for g in items if g["approval_status"] == status]
-            sort_column = request.arg("sort_column", "created_at")
-            if sort_column not in _GUEST_SORT_COLUMNS:
-                raise BadRequest(f"Invalid sort_column. Expected one of: {', '.join(_GUEST_SORT_COLUMNS)}.")
-            return self._page(
-                request,
-                items,
-                lambda g: [g.get(sort_column) or "", g["api_id"]],
-                lambda g: {"api_id": g["api_id"], "guest": g},
-                descending=_descending(request),
-            )
-        except BadRequest as error:
-            return self.error(400, str(error))
+        """Get Guests of ``event_api_id``: entries of ``{"api_id", "guest"}``, sortable, by status."""
+        event_api_id = request.arg("event_api_id")
+        if not event_api_id:
+            raise ApiError(400, "Missing event_api_id.")
+        if self.data.event(event_api_id) is None:
+            raise ApiError(404, f"Event {event_api_id} not found.")
+        items = self.data.guests[event_api_id]
+        status = request.arg("approval_status")
+        if status:
+            items = [g for g in items if g["approval_status"] == status]
+        sort_column = request.arg("sort_column", "created_at")
+        if sort_column not in _GUEST_SORT_COLUMNS:
+            raise ApiError(400, f"Invalid sort_column. Expected one of: {', '.join(_GUEST_SORT_COLUMNS)}.")
+        return self._page(
+            request,
+            items,
+            lambda g: [g.get(sort_column) or "", g["api_id"]],
+            lambda g: {"api_id": g["api_id"], "guest": g},
+            descending=_descending(request),
+        )
 
 
 def _page_size(request: Request) -> int:
+    """``pagination_limit``: a positive integer, clamped to :data:`MAX_PAGE_SIZE`."""
     raw = request.arg("pagination_limit")
     if raw is None:
         return DEFAULT_PAGE_SIZE
     try:
         limit = int(raw)
     except ValueError:
-        raise BadRequest("Invalid pagination_limit: must be a positive integer.") from None
+        raise ApiError(400, "Invalid pagination_limit: must be a positive integer.") from None
     if limit < 1:
-        raise BadRequest("Invalid pagination_limit: must be a positive integer.")
+        raise ApiError(400, "Invalid pagination_limit: must be a positive integer.")
     return min(limit, MAX_PAGE_SIZE)
 
 
 def _descending(request: Request) -> bool:
+    """``sort_direction``: ascending unless it says ``desc``."""
     direction = request.arg("sort_direction", "asc")
     if direction not in _SORT_DIRECTIONS:
-        raise BadRequest(f"Invalid sort_direction. Expected one of: {', '.join(_SORT_DIRECTIONS)}.")
+        raise ApiError(400, f"Invalid sort_direction. Expected one of: {', '.join(_SORT_DIRECTIONS)}.")
     return _SORT_DIRECTIONS[direction]
 
 
-def _instant(request: Request, name: str) -> t.Any:
+def _instant(request: Request, name: str) -> dt.datetime | None:
+    """A date-time filter parameter, if sent."""
     raw = request.arg(name)
     if raw is None:
         return None
     try:
         return parse_iso(raw)
     except ValueError:
-        raise BadRequest(f"Invalid {name}: expected an ISO-8601 date-time.") from None
+        raise ApiError(400, f"Invalid {name}: expected an ISO-8601 date-time.") from None

@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import typing as t
 
-from api_sandbox.datagen import TIMEZONES, Faker, iso, today_utc, utc_now
+from ..datagen import TIMEZONES, Faker, iso, today_utc, utc_now
 
 SITE = "https://lu.ma"
 CDN = "https://images.lumacdn.com"
@@ -68,7 +68,10 @@ class LumaData:
         self.fake = Faker(seed)
         self.anchor = today_utc()
         self._clock = self.anchor - dt.timedelta(days=1)
-        n = lambda base: max(3, int(base * scale))  # noqa: E731
+
+        def n(base: int) -> int:  # how many records at this scale (at least three)
+            return max(3, int(base * scale))
+
         # One calendar (an API key belongs to one), its hosts, and a community of people who
         # register for several events.
         self.calendar_id = self.fake.token("cal-", 14)
@@ -121,6 +124,7 @@ class LumaData:
 
     @staticmethod
     def ts(moment: dt.datetime) -> str:
+        """Luma's timestamp format: UTC ISO-8601 with milliseconds."""
         return iso(moment, millis=True)
 
     # -- generators ----------------------------------------------------------------------------
@@ -423,6 +427,7 @@ class LumaData:
     # -- views used by the API and by tests -------------------------------------------------------
 
     def event(self, api_id: str) -> dict[str, t.Any] | None:
+        """The event with this ``api_id``, if any."""
         return next((e for e in self.events if e["api_id"] == api_id), None)
 
     def every_guest(self) -> list[dict[str, t.Any]]:

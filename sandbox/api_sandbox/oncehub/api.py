@@ -3,6 +3,7 @@
 The reference: the OpenAPI spec and guides of github.com/scheduleonce/developer-center.
 
 Reproduces:
+
 - ``API-Key`` header auth; a missing or wrong key gets 401
   ``{"type": "authentication_error", "message": "Invalid API key."}``.
 - The list envelope ``{"object": "list", "data": [...], "has_more": bool}``, newest first.
@@ -16,7 +17,8 @@ Reproduces:
   PostHog's source claims the real API does (unverified): a tap must be safe either way.
 - 5 requests per second per account; past it, 429 ``rate_limit_error`` with no ``Retry-After``
   (none is documented).
-- Error bodies ``{"type", "message", "param"?}`` with the documented types.
+- Error bodies ``{"type", "message", "param"?}`` with the documented types; retrieving an
+  unknown ID is a 400 ``No such <object>: '<id>'`` naming ``param: "id"``.
 """
 
 from __future__ import annotations
@@ -27,9 +29,9 @@ import re
 import typing as t
 from urllib.parse import urlencode
 
-from api_sandbox.datagen import parse_iso
-from api_sandbox.oncehub.data import BOOKING_STATUSES, OnceHubData
-from api_sandbox.server import FakeAPI, Request, Response, json_response, route
+from ..datagen import parse_iso
+from ..server import ApiError, FakeAPI, Request, Response, json_response, route
+from .data import BOOKING_STATUSES, OnceHubData
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 100
@@ -52,17 +54,18 @@ _ID_FILTERS = ("owner", "contact", "booking_page", "event_type", "booking_calend
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-class InvalidRequest(Exception):
-    def __init__(self, message: str, param: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.param = param
+def invalid_request(message: str, param: str) -> ApiError:
+    """OnceHub's 400 ``invalid_request_error``, naming the parameter in ``param``."""
+    return ApiError(400, message, param=param)
 
 
 class FakeOnceHub(FakeAPI):
+    """OnceHub API v2 for one account; ``date_granular_filters`` makes the time filters compare dates."""
+
     name = "oncehub"
     valid_key = "sandbox-oncehub-key"
     rate_limits = ((5, 1.0),)
+    data: OnceHubData
 
     def __init__(
         self,
@@ -78,60 +81,58 @@ class FakeOnceHub(FakeAPI):
 
     # -- vendor conventions ---------------------------------------------------------------------
 
-    def error_body(self, status: int, message: str) -> dict[str, t.Any]:
+    def error_body(self, status: int, message: str, **details: t.Any) -> dict[str, t.Any]:
+        """``{"type", "message"}`` with the documented type for the status, plus ``param`` if named."""
         default = "invalid_request_error" if status < 500 else "api_error"
-        return {"type": _ERROR_TYPES.get(status, default), "message": message}
-
-    def invalid(self, error: InvalidRequest) -> Response:
-        body: dict[str, t.Any] = {"type": "invalid_request_error", "message": error.message}
-        if error.param:
-            body["param"] = error.param
-        return json_response(body, 400)
+        return {"type": _ERROR_TYPES.get(status, default), "message": message, **details}
 
     def authenticate(self, request: Request) -> Response | None:
+        """The ``API-Key`` header; a missing or wrong key is a 401 ``authentication_error``."""
         if request.header("API-Key") != self.valid_key:
             return self.error(401, "Invalid API key.")
         return None
 
     def rate_limited(self, retry_after: int) -> Response:
-        # OnceHub documents no Retry-After header: clients fall back to their own backoff.
+        """A 429 ``rate_limit_error`` without ``Retry-After`` (OnceHub documents none)."""
         return self.error(429, "Too many requests: the limit is 5 requests per second per account.")
 
     def not_found(self, request: Request) -> Response:
+        """OnceHub's 404 for an unknown path."""
         return self.error(404, f"Unrecognized request URL ({request.method}: {request.path}).")
 
     # -- routes ---------------------------------------------------------------------------------
 
     @route("GET", r"/v2/test")
     def test_key(self, request: Request) -> Response:
+        """Test the API key: a message naming the account."""
         return json_response({"message": "The API key is valid for account: Acme Scheduling (sandbox)"})
 
     @route("GET", rf"/v2/(?P<segment>{_SEGMENTS})")
     def list_objects(self, request: Request, segment: str) -> Response:
+        """List bookings, booking pages, event types, master pages, users, teams or contacts, newest first."""
         name, _ = RESOURCES[segment]
-        try:
-            items = self.data.lists[name]
-            if name == "bookings":
-                items = self._filter_bookings(request, items)
-            return self._page(request, segment, items)
-        except InvalidRequest as error:
-            return self.invalid(error)
+        items = self.data.lists[name]
+        if name == "bookings":
+            items = self._filter_bookings(request, items)
+        return self._page(request, segment, items)
 
     @route("GET", rf"/v2/(?P<segment>{_SEGMENTS})/(?P<object_id>[^/]+)")
     def retrieve(self, request: Request, segment: str, object_id: str) -> Response:
+        """Retrieve one object by id; an unknown id is a 400 ``No such ...`` naming ``id``."""
         name, noun = RESOURCES[segment]
         record = self.data.find(name, object_id)
         if record is None:
-            return self.invalid(InvalidRequest(f"No such {noun}: '{object_id}'", "id"))
+            raise invalid_request(f"No such {noun}: '{object_id}'", "id")
         return self._json(record)
 
     # -- lists ----------------------------------------------------------------------------------
 
     def _filter_bookings(self, request: Request, items: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]:
+        """The bookings matching the status, id and time filters sent."""
         status = request.arg("status")
         if status is not None:
             if status not in BOOKING_STATUSES:
-                raise InvalidRequest(f"Invalid status: must be one of {', '.join(BOOKING_STATUSES)}", "status")
+                raise invalid_request(f"Invalid status: must be one of {', '.join(BOOKING_STATUSES)}", "status")
             items = [b for b in items if b["status"] == status]
         for field in _ID_FILTERS:
             value = request.arg(field)
@@ -158,7 +159,7 @@ class FakeOnceHub(FakeAPI):
         limit = _limit(request)
         after, before = request.arg("after"), request.arg("before")
         if after and before:
-            raise InvalidRequest("You may only specify one of these parameters: after, before.", "before")
+            raise invalid_request("You may only specify one of these parameters: after, before.", "before")
         noun = RESOURCES[segment][1]
         rank = self.data.rank
         newest_first = list(reversed(items))
@@ -180,7 +181,7 @@ class FakeOnceHub(FakeAPI):
 
     def _rank_of(self, object_id: str, param: str, noun: str) -> int:
         if object_id not in self.data.rank:
-            raise InvalidRequest(f"No such {noun}: '{object_id}'", param)
+            raise invalid_request(f"No such {noun}: '{object_id}'", param)
         return self.data.rank[object_id]
 
     def _link_header(
@@ -192,14 +193,16 @@ class FakeOnceHub(FakeAPI):
         more_older: bool,
         more_newer: bool,
     ) -> str:
-        # As documented: https://api.oncehub.com/bookings?after=BKNG-...&limit=10 (no /v2).
+        """``<...>; rel="next"`` and ``rel="previous"``, without ``/v2`` as the documented examples."""
         query = {k: v[0] for k, v in request.query.items() if k not in {"after", "before", "limit"}}
         limit = request.arg("limit") or str(DEFAULT_LIMIT)
         links = []
         if more_older:
-            links.append(f'<{self.url}/{segment}?{urlencode({"after": page[-1]["id"], "limit": limit, **query})}>; rel="next"')
+            older = urlencode({"after": page[-1]["id"], "limit": limit, **query})
+            links.append(f'<{self.url}/{segment}?{older}>; rel="next"')
         if more_newer:
-            links.append(f'<{self.url}/{segment}?{urlencode({"before": page[0]["id"], "limit": limit, **query})}>; rel="previous"')
+            newer = urlencode({"before": page[0]["id"], "limit": limit, **query})
+            links.append(f'<{self.url}/{segment}?{newer}>; rel="previous"')
         return ", ".join(links)
 
     @staticmethod
@@ -209,22 +212,24 @@ class FakeOnceHub(FakeAPI):
 
 
 def _limit(request: Request) -> int:
+    """``limit``: 1 to 100, 10 when absent; anything else is an invalid request."""
     raw = request.arg("limit")
     if raw is None:
         return DEFAULT_LIMIT
     try:
         limit = int(raw)
     except ValueError:
-        raise InvalidRequest("Invalid limit: must be an integer between 1 and 100.", "limit") from None
+        raise invalid_request("Invalid limit: must be an integer between 1 and 100.", "limit") from None
     if not 1 <= limit <= MAX_LIMIT:
-        raise InvalidRequest("Invalid limit: must be an integer between 1 and 100.", "limit")
+        raise invalid_request("Invalid limit: must be an integer between 1 and 100.", "limit")
     return limit
 
 
 def _parse_time(raw: str, param: str) -> dt.datetime:
+    """A time filter's bound: an ISO-8601 date-time, or a date (midnight UTC)."""
     try:
         if _DATE_ONLY.match(raw):
             return dt.datetime.fromisoformat(raw).replace(tzinfo=dt.timezone.utc)
         return parse_iso(raw)
     except ValueError:
-        raise InvalidRequest(f"Invalid {param}: expected an ISO-8601 date-time in UTC.", param) from None
+        raise invalid_request(f"Invalid {param}: expected an ISO-8601 date-time in UTC.", param) from None

@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import typing as t
 
-from api_sandbox.datagen import CITIES, TIMEZONES, Faker, iso, parse_iso, today_utc, utc_now
+from ..datagen import CITIES, TIMEZONES, Faker, iso, parse_iso, today_utc, utc_now
 
 #: Booking statuses of API v2 (v1 used capitalised values).
 BOOKING_STATUSES = ("requested", "scheduled", "rescheduled", "completed", "canceled", "no_show")
@@ -52,7 +52,10 @@ class OnceHubData:
         #: id -> position in its list's creation order (the API's keyset for ``after``/``before``).
         self.rank: dict[str, int] = {}
         self.lists: dict[str, list[dict[str, t.Any]]] = {name: [] for name in LISTS}
-        n = lambda base: max(3, int(base * scale))  # noqa: E731
+
+        def n(base: int) -> int:  # how many records at this scale (at least three)
+            return max(3, int(base * scale))
+
         #: event type id -> its meeting length (the API documents no duration on event types).
         self.durations: dict[str, int] = {}
         # Default sizes: every list needs at least three pages of 100, the API's maximum.
@@ -81,21 +84,26 @@ class OnceHubData:
 
     @property
     def bookings(self) -> list[dict[str, t.Any]]:
+        """The bookings, in creation order."""
         return self.lists["bookings"]
 
     @property
     def contacts(self) -> list[dict[str, t.Any]]:
+        """The contacts, in creation order."""
         return self.lists["contacts"]
 
     @property
     def users(self) -> list[dict[str, t.Any]]:
+        """The users, in creation order."""
         return self.lists["users"]
 
     def newest_update(self) -> str:
         """The largest ``last_updated_time`` of any booking (what a tap's bookmark ends at)."""
-        return max(b["last_updated_time"] for b in self.bookings)
+        newest: str = max(b["last_updated_time"] for b in self.bookings)
+        return newest
 
     def find(self, name: str, record_id: str) -> dict[str, t.Any] | None:
+        """The record of list ``name`` with this id, if any."""
         position = self.rank.get(record_id)
         records = self.lists[name]
         if position is None or position >= len(records) or records[position]["id"] != record_id:
@@ -150,7 +158,7 @@ class OnceHubData:
         }
 
     def _event_type(self) -> dict[str, t.Any]:
-        event_type = {
+        event_type: dict[str, t.Any] = {
             "id": self.fake.token("ET-"),
             "object": "event_type",
             "name": self.fake.maybe(self.fake.phrase(2), 0.02),
@@ -237,7 +245,9 @@ class OnceHubData:
         chosen = self.fake.rng.sample(sorted(values), self.fake.rng.randint(0, 3))
         return [{"name": name, "value": values[name]} for name in chosen]
 
-    def _booking(self, created: dt.datetime, start: dt.datetime, *, contact: dict[str, t.Any] | None = None) -> dict[str, t.Any]:
+    def _booking(
+        self, created: dt.datetime, start: dt.datetime, *, contact: dict[str, t.Any] | None = None
+    ) -> dict[str, t.Any]:
         """A booking as the customer submitted it (status ``scheduled``, or ``requested``).
 
         Some come the way the documented webhook payload shows a booking: ``""`` (and
@@ -362,7 +372,8 @@ class OnceHubData:
         for item in made:
             self._settle(item)
         if self.fake.chance(0.02):
-            self._trash(booking, at=iso(self._before_anchor(parse_iso(booking["last_updated_time"]) + dt.timedelta(days=2))))
+            trashed_at = self._before_anchor(parse_iso(booking["last_updated_time"]) + dt.timedelta(days=2))
+            self._trash(booking, at=iso(trashed_at))
         return made
 
     def _settle(self, booking: dict[str, t.Any]) -> None:
@@ -401,7 +412,11 @@ class OnceHubData:
         booking.update(
             status="rescheduled",
             last_updated_time=iso(at),
-            cancel_reschedule_information={"reason": self.fake.maybe("Need another time", 0.4), "actioned_by": "customer", "user_id": None},
+            cancel_reschedule_information={
+                "reason": self.fake.maybe("Need another time", 0.4),
+                "actioned_by": "customer",
+                "user_id": None,
+            },
         )
         return new
 
@@ -423,15 +438,20 @@ class OnceHubData:
         touched: dict[str, list[str]] = {
             key: [] for key in ("same_second", "updated", "canceled", "rescheduled", "booked", "completed", "trashed")
         }
-        upcoming = lambda: [  # noqa: E731
-            b for b in self.bookings
-            if b["status"] == "scheduled" and not b["in_trash"] and b["starting_time"] > iso(now)
-        ]
+
+        def upcoming() -> list[dict[str, t.Any]]:  # recomputed: each round of changes takes some away
+            return [
+                b
+                for b in self.bookings
+                if b["status"] == "scheduled" and not b["in_trash"] and b["starting_time"] > iso(now)
+            ]
 
         previous_newest = self.newest_update()
 
         for booking in rng.sample(upcoming(), min(changes, len(upcoming()))):
-            booking.update(location_description="Room 4, Main St", virtual_conferencing=None, last_updated_time=self.tick())
+            booking.update(
+                location_description="Room 4, Main St", virtual_conferencing=None, last_updated_time=self.tick()
+            )
             touched["updated"].append(booking["id"])
         for booking in rng.sample(upcoming(), min(changes, len(upcoming()))):
             self._cancel(booking, at=self.tick(), by=rng.choice(("customer", "user")), reason="Mutation: canceled")
@@ -462,12 +482,15 @@ class OnceHubData:
 
         # Last, so no other change moves it: an edit stamped with the previous newest second.
         seen = {i for ids in touched.values() for i in ids}
-        late = rng.choice([b for b in upcoming() if b["id"] not in seen] or [b for b in self.bookings if b["id"] not in seen])
+        candidates = [b for b in upcoming() if b["id"] not in seen] or [b for b in self.bookings if b["id"] not in seen]
+        late = rng.choice(candidates)
         late.update(subject=f"{late['subject'] or 'Meeting'} (late edit)", last_updated_time=previous_newest)
         touched["same_second"].append(late["id"])
 
         for contact in rng.sample(self.contacts, changes):
-            contact.update(job_title="Head of Scheduling", last_interacted_time=self.tick(), last_updated_time=self.tick())
+            contact.update(
+                job_title="Head of Scheduling", last_interacted_time=self.tick(), last_updated_time=self.tick()
+            )
         invited = [u for u in self.users if u["status"] == "invited"]
         if invited:
             rng.choice(invited).update(status="active")  # the invitation was accepted

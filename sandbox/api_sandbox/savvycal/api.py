@@ -26,22 +26,21 @@ import datetime as dt
 import struct
 import typing as t
 
-from api_sandbox.datagen import iso, parse_iso
-from api_sandbox.savvycal.data import SavvyCalData
-from api_sandbox.server import FakeAPI, Request, Response, json_response, route
+from ..datagen import iso, parse_iso
+from ..server import ApiError, FakeAPI, Request, Response, json_response, route
+from .data import SavvyCalData
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 
 
-class BadRequest(Exception):
-    """A parameter the API rejects with 400."""
-
-
 class FakeSavvyCal(FakeAPI):
+    """SavvyCal API v1 for one account (a personal access token)."""
+
     name = "savvycal"
     valid_key = "sandbox-savvycal-key"
     rate_limits = ((300, 60.0),)
+    data: SavvyCalData
 
     def __init__(self, *, seed: int = 1, scale: float = 1.0, **kwargs: t.Any) -> None:
         super().__init__(seed=seed, scale=scale, **kwargs)
@@ -49,18 +48,22 @@ class FakeSavvyCal(FakeAPI):
 
     # -- vendor conventions -------------------------------------------------------------------
 
-    def error_body(self, status: int, message: str) -> dict[str, t.Any]:
+    def error_body(self, status: int, message: str, **details: t.Any) -> dict[str, t.Any]:
+        """``{"errors": [{"message"}]}``; a 429 has the platform's JSON:API-style body."""
         if status == 429:
             return _rate_limit_body()
         return {"errors": [{"message": message}]}
 
     def rate_limited(self, retry_after: int) -> Response:
+        """A 429 with ``retry-after`` in seconds."""
         return json_response(_rate_limit_body(), 429, {"retry-after": str(retry_after)})
 
     def not_found(self, request: Request) -> Response:
+        """``{"errors": [{"message": "Not Found"}]}``, for unknown paths and ids."""
         return self.error(404, "Not Found")
 
     def authenticate(self, request: Request) -> Response | None:
+        """``Authorization: Bearer <token>``; anything else gets the documented 401."""
         scheme, _, token = (request.header("Authorization") or "").partition(" ")
         if scheme != "Bearer" or token != self.valid_key:
             return self.error(401, "Unauthenticated")
@@ -70,11 +73,8 @@ class FakeSavvyCal(FakeAPI):
 
     def _paginated(self, request: Request, records: t.Sequence[tuple[int, dict[str, t.Any]]]) -> Response:
         """One page of ``records`` (``(internal id, body)`` in id order) per before/after/limit."""
-        try:
-            limit = _limit(request)
-            after, before = _cursor_arg(request, "after"), _cursor_arg(request, "before")
-        except BadRequest as error:
-            return self.error(400, str(error))
+        limit = _limit(request)
+        after, before = _cursor_arg(request, "after"), _cursor_arg(request, "before")
         ids = [seq for seq, _ in records]
         if after is not None:
             start = next((i for i, seq in enumerate(ids) if seq > after), len(ids))
@@ -102,12 +102,13 @@ class FakeSavvyCal(FakeAPI):
 
     @route("GET", r"/v1/events")
     def list_events(self, request: Request) -> Response:
+        """List Events: a Paginated List, confirmed upcoming ones unless ``state``/``period`` say otherwise."""
         state = request.arg("state", "confirmed")
         period = request.arg("period", "upcoming")
         if state not in {"confirmed", "canceled", "all"}:
-            return self.error(400, "state must be one of: confirmed, canceled, all")
+            raise ApiError(400, "state must be one of: confirmed, canceled, all")
         if period not in {"past", "upcoming", "all"}:
-            return self.error(400, "period must be one of: past, upcoming, all")
+            raise ApiError(400, "period must be one of: past, upcoming, all")
         now = iso(dt.datetime.now(dt.timezone.utc))
         selected = [
             (record.seq, record.body)
@@ -119,25 +120,29 @@ class FakeSavvyCal(FakeAPI):
 
     @route("GET", r"/v1/events/(?P<event_id>[^/]+)")
     def get_event(self, request: Request, event_id: str) -> Response:
+        """Get Event: the bare event, 404 for an unknown id."""
         event = next((r.body for r in self.data.events if r.body["id"] == event_id), None)
         return json_response(event) if event else self.not_found(request)
 
     @route("GET", r"/v1/links")
     def list_links(self, request: Request) -> Response:
+        """List Scheduling Links: a Paginated List of every link."""
         return self._paginated(request, [(record.seq, record.body) for record in self.data.links])
 
     @route("GET", r"/v1/links/(?P<link_id>[^/]+)")
     def get_link(self, request: Request, link_id: str) -> Response:
+        """Get Scheduling Link: the bare link, 404 for an unknown id."""
         link = next((r.body for r in self.data.links if r.body["id"] == link_id), None)
         return json_response(link) if link else self.not_found(request)
 
     @route("GET", r"/v1/time_zones")
     def list_time_zones(self, request: Request) -> Response:
+        """List Time Zones: a bare array, described at ``instant`` (default now)."""
         raw = request.arg("instant")
         try:
             instant = parse_iso(raw) if raw else None
         except ValueError:
-            return self.error(400, "instant must be an ISO-8601 timestamp")
+            raise ApiError(400, "instant must be an ISO-8601 timestamp") from None
         return json_response(self.data.time_zones(instant))
 
 
@@ -146,23 +151,25 @@ def _rate_limit_body() -> dict[str, t.Any]:
 
 
 def _limit(request: Request) -> int:
+    """``limit``: an integer clamped to 1..100, 20 when absent."""
     raw = request.arg("limit")
     if raw is None or raw == "":
         return DEFAULT_LIMIT
     try:
         value = int(raw)
     except ValueError:
-        raise BadRequest("limit must be an integer") from None
+        raise ApiError(400, "limit must be an integer") from None
     return min(max(value, 1), MAX_LIMIT)
 
 
 def _cursor_arg(request: Request, name: str) -> int | None:
+    """The internal id behind cursor parameter ``name``, if sent."""
     raw = request.arg(name)
     if not raw:
         return None
     value = decode_cursor(raw)
     if value is None:
-        raise BadRequest(f"{name} is not a valid cursor")
+        raise ApiError(400, f"{name} is not a valid cursor")
     return value
 
 
@@ -172,14 +179,14 @@ _TERM_HEADER = b"\x83t\x00\x00\x00\x01d\x00\x02id"  # version, map of 1 pair, at
 
 
 def encode_cursor(seq: int) -> str:
-    if 0 <= seq < 256:
-        value = b"a" + bytes([seq])  # SMALL_INTEGER_EXT
-    else:
-        value = b"b" + struct.pack(">i", seq)  # INTEGER_EXT
+    """The cursor of internal id ``seq``: base64 of the Erlang term ``%{id: seq}``."""
+    # SMALL_INTEGER_EXT for 0..255, else INTEGER_EXT.
+    value = b"a" + bytes([seq]) if 0 <= seq < 256 else b"b" + struct.pack(">i", seq)
     return base64.b64encode(_TERM_HEADER + value).decode()
 
 
 def decode_cursor(cursor: str) -> int | None:
+    """The internal id a cursor encodes, or None if it is not such a cursor."""
     try:
         raw = base64.b64decode(cursor, validate=True)
     except ValueError:
@@ -190,5 +197,6 @@ def decode_cursor(cursor: str) -> int | None:
     if len(value) == 2 and value[:1] == b"a":
         return value[1]
     if len(value) == 5 and value[:1] == b"b":
-        return struct.unpack(">i", value[1:])[0]
+        seq: int = struct.unpack(">i", value[1:])[0]
+        return seq
     return None

@@ -17,7 +17,7 @@ import typing as t
 import uuid as uuidlib
 import zoneinfo
 
-from api_sandbox.datagen import TIMEZONES, Faker, iso, today_utc
+from ..datagen import TIMEZONES, Faker, iso, today_utc
 
 WEB = "https://savvycal.com"
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -57,7 +57,10 @@ class SavvyCalData:
         self.fake = Faker(seed)
         self.anchor = today_utc()
         self._seq = itertools.count(1000 + self.fake.rng.randint(0, 5000))
-        n = lambda base: max(3, int(base * scale))  # noqa: E731
+
+        def n(base: int) -> int:  # how many records at this scale (at least three)
+            return max(3, int(base * scale))
+
         self.stripe_account = self.fake.hex_id(16)  # the account's Stripe Connect id, in payment URLs
         self.owner = self._person(organizer=True)
         self.teammates = [self._person(organizer=True) for _ in range(6)]
@@ -156,13 +159,15 @@ class SavvyCalData:
                     "instructions": self.fake.maybe(f"Passcode: {self.fake.hex_id(6)}", 0.5)}
         if kind == "google_meet":
             code = self.fake.hex_id(10)
-            return {"type": kind, "join_url": f"https://meet.google.com/{code}", "meeting_id": code, "instructions": None}
+            join_url = f"https://meet.google.com/{code}"
+            return {"type": kind, "join_url": join_url, "meeting_id": code, "instructions": None}
         if kind == "microsoft_teams":
             return {"type": kind, "join_url": f"https://teams.microsoft.com/l/meetup-join/{meeting_id}",
                     "meeting_id": meeting_id, "instructions": None}
         if kind == "phone":
             return {"type": kind, "join_url": None, "meeting_id": None, "instructions": f"Call {self.fake.phone()}"}
-        return {"type": kind, "join_url": None, "meeting_id": None, "instructions": self.fake.maybe(self.fake.sentence(), 0.5)}
+        instructions = self.fake.maybe(self.fake.sentence(), 0.5)
+        return {"type": kind, "join_url": None, "meeting_id": None, "instructions": instructions}
 
     def _payment(self, amount: int, *, paid: bool) -> dict[str, t.Any]:
         """The Payment resource: the Stripe dashboard ``url`` exists only once checkout is completed."""
@@ -170,12 +175,16 @@ class SavvyCalData:
         state = "paid" if paid else "awaiting_checkout"
         return {"amount_total": amount, "state": state, "url": dashboard if paid else None}
 
-    def _book(self, start: dt.datetime, *, created: dt.datetime | None = None, state: str | None = None) -> dict[str, t.Any]:
+    def _book(
+        self, start: dt.datetime, *, created: dt.datetime | None = None, state: str | None = None
+    ) -> dict[str, t.Any]:
         """Create an event starting at ``start`` and store it after every existing one."""
         fake = self.fake
         link = fake.choice(self.links).body if fake.chance(0.85) else None
         # A "Meeting Poll Preview": SavvyCal never lists its keys; shaped like the link and scope previews.
-        poll = None if link else fake.maybe({"id": self.ulid("poll_"), "name": fake.phrase(2), "slug": fake.hex_id(8)}, 0.5)
+        poll = None
+        if not link:
+            poll = fake.maybe({"id": self.ulid("poll_"), "name": fake.phrase(2), "slug": fake.hex_id(8)}, 0.5)
         duration = fake.choice(link["durations"]) if link else fake.choice((15, 30, 45, 60))
         start = start.replace(second=0, microsecond=0, minute=start.minute // 15 * 15)
         end = start + dt.timedelta(minutes=duration)
@@ -192,13 +201,16 @@ class SavvyCalData:
             scheduler = self._attendee(scheduler_person, organizer=False, scheduler=True)
         else:
             scheduler = None
-        guests = [self._attendee(self._person(), organizer=False, scheduler=False) for _ in range(fake.rng.randint(0, 2))]
+        guests = [
+            self._attendee(self._person(), organizer=False, scheduler=False) for _ in range(fake.rng.randint(0, 2))
+        ]
         group = link is not None and fake.chance(0.1)
         price = fake.choice((2500, 4900, 10000)) if link and fake.chance(0.12) else None
         state = state or fake.rng.choices([s for s, _ in EVENT_STATES], [w for _, w in EVENT_STATES])[0]
         if price is None and state in CHECKOUT_PENDING:
             state = "confirmed"
-        summary = f"{link['name'] if link else fake.phrase(2)} ({organizer['first_name']} / {scheduler['first_name'] if scheduler else 'team'})"
+        title = link["name"] if link else fake.phrase(2)
+        summary = f"{title} ({organizer['first_name']} / {scheduler['first_name'] if scheduler else 'team'})"
         event = {
             "id": self.ulid("event_"),
             "uuid": str(uuidlib.UUID(int=fake.rng.getrandbits(128), version=4)),
@@ -225,7 +237,12 @@ class SavvyCalData:
             "maximum_group_size": fake.rng.randint(5, 30) if group else 1,
             # "object[]", nullable, in the API reference, which never lists the objects' keys.
             "location_settings": (
-                [{"type": fake.choice(("zoom", "google_meet", "phone", "in_person")), "instructions": fake.maybe(fake.sentence(), 0.6)}]
+                [
+                    {
+                        "type": fake.choice(("zoom", "google_meet", "phone", "in_person")),
+                        "instructions": fake.maybe(fake.sentence(), 0.6),
+                    }
+                ]
                 if link and fake.chance(0.6)
                 else None
             ),
@@ -249,7 +266,8 @@ class SavvyCalData:
         if state == "canceled":
             self._cancel(event, at=created + dt.timedelta(days=fake.rng.uniform(0, 3)))
         if fake.chance(0.08):
-            self._reschedule(event, start + dt.timedelta(days=fake.rng.uniform(1, 7)), at=created + dt.timedelta(hours=5))
+            moved_to = start + dt.timedelta(days=fake.rng.uniform(1, 7))
+            self._reschedule(event, moved_to, at=created + dt.timedelta(hours=5))
         self.events.append(self._stored(event))
         return event
 
@@ -260,7 +278,9 @@ class SavvyCalData:
             cancel_reason=reason if reason is not None else self.fake.maybe("Something came up", 0.5),
         )
 
-    def _reschedule(self, event: dict[str, t.Any], new_start: dt.datetime, *, at: dt.datetime, reason: str | None = None) -> None:
+    def _reschedule(
+        self, event: dict[str, t.Any], new_start: dt.datetime, *, at: dt.datetime, reason: str | None = None
+    ) -> None:
         new_start = new_start.replace(second=0, microsecond=0, minute=new_start.minute // 15 * 15)
         event.update(
             start_at=iso(new_start),
@@ -280,9 +300,8 @@ class SavvyCalData:
         """
         rng = Faker(seed).rng
         now = dt.datetime.now(dt.timezone.utc)
-        touched: dict[str, list[str]] = {
-            key: [] for key in ("rescheduled", "canceled", "approved", "responded", "booked", "link_updated", "link_deleted", "link_added")
-        }
+        kinds = ("rescheduled", "canceled", "approved", "responded", "booked")
+        touched: dict[str, list[str]] = {kind: [] for kind in (*kinds, "link_updated", "link_deleted", "link_added")}
         upcoming = [r.body for r in self.events if r.body["state"] == "confirmed" and r.body["start_at"] > iso(now)]
         # In a small account, leave one upcoming booking for the cancellations below.
         spare = 1 if len(upcoming) > 1 else 0
@@ -302,12 +321,15 @@ class SavvyCalData:
             event["attendees"][-1]["response_status"] = "declined"
             touched["responded"].append(event["id"])
         for days_ahead in itertools.islice(itertools.cycle((2, 30, 150, -1)), changes):
-            event = self._book(now + dt.timedelta(days=days_ahead, hours=rng.uniform(0, 8)), created=now, state="confirmed")
+            start = now + dt.timedelta(days=days_ahead, hours=rng.uniform(0, 8))
+            event = self._book(start, created=now, state="confirmed")
             touched["booked"].append(event["id"])
         for record in rng.sample(self.links, min(changes, len(self.links))):
             record.body.update(name=f"{record.body['name']} v2", description="Updated description.")
             touched["link_updated"].append(record.body["id"])
-        active = [r.body for r in self.links if r.body["state"] == "active" and r.body["id"] not in touched["link_updated"]]
+        active = [
+            r.body for r in self.links if r.body["state"] == "active" and r.body["id"] not in touched["link_updated"]
+        ]
         for link in rng.sample(active, min(1, len(active))):
             link["state"] = "disabled"
             touched["link_updated"].append(link["id"])
@@ -323,12 +345,15 @@ class SavvyCalData:
     # -- views used by the API and by tests ----------------------------------------------------
 
     def event_records(self) -> list[dict[str, t.Any]]:
+        """The events, in id order (as the API serves them)."""
         return [r.body for r in self.events]
 
     def link_records(self) -> list[dict[str, t.Any]]:
+        """The scheduling links, in id order (as the API serves them)."""
         return [r.body for r in self.links]
 
     def time_zones(self, instant: dt.datetime | None = None) -> list[dict[str, t.Any]]:
+        """Every time zone as the API describes it at ``instant`` (default now)."""
         return time_zone_records(instant or dt.datetime.now(dt.timezone.utc))
 
 
@@ -342,15 +367,63 @@ _METAZONES: dict[str, tuple[str, str, str | None, str, str, str | None, str]] = 
     "America_Mountain": ("Mountain Time", "Mountain Standard Time", "Mountain Daylight Time", "MT", "MST", "MDT", "US"),
     "America_Pacific": ("Pacific Time", "Pacific Standard Time", "Pacific Daylight Time", "PT", "PST", "PDT", "US"),
     "Alaska": ("Alaska Time", "Alaska Standard Time", "Alaska Daylight Time", "AKT", "AKST", "AKDT", "US"),
-    "Hawaii_Aleutian": ("Hawaii-Aleutian Time", "Hawaii-Aleutian Standard Time", "Hawaii-Aleutian Daylight Time", "HAT", "HST", "HDT", "US"),
+    "Hawaii_Aleutian": (
+        "Hawaii-Aleutian Time",
+        "Hawaii-Aleutian Standard Time",
+        "Hawaii-Aleutian Daylight Time",
+        "HAT",
+        "HST",
+        "HDT",
+        "US",
+    ),
     "GMT": ("Greenwich Mean Time", "Greenwich Mean Time", None, "GMT", "GMT", None, "001"),
-    "Europe_Central": ("Central European Time", "Central European Standard Time", "Central European Summer Time", "CET", "CET", "CEST", "DE"),
-    "Europe_Western": ("Western European Time", "Western European Standard Time", "Western European Summer Time", "WET", "WET", "WEST", "PT"),
-    "Europe_Eastern": ("Eastern European Time", "Eastern European Standard Time", "Eastern European Summer Time", "EET", "EET", "EEST", "FI"),
+    "Europe_Central": (
+        "Central European Time",
+        "Central European Standard Time",
+        "Central European Summer Time",
+        "CET",
+        "CET",
+        "CEST",
+        "DE",
+    ),
+    "Europe_Western": (
+        "Western European Time",
+        "Western European Standard Time",
+        "Western European Summer Time",
+        "WET",
+        "WET",
+        "WEST",
+        "PT",
+    ),
+    "Europe_Eastern": (
+        "Eastern European Time",
+        "Eastern European Standard Time",
+        "Eastern European Summer Time",
+        "EET",
+        "EET",
+        "EEST",
+        "FI",
+    ),
     "Japan": ("Japan Time", "Japan Standard Time", "Japan Daylight Time", "JT", "JST", "JDT", "JP"),
     "India": ("India Standard Time", "India Standard Time", None, "IST", "IST", None, "IN"),
-    "Australia_Eastern": ("Eastern Australia Time", "Australian Eastern Standard Time", "Australian Eastern Daylight Time", "AET", "AEST", "AEDT", "AU"),
-    "New_Zealand": ("New Zealand Time", "New Zealand Standard Time", "New Zealand Daylight Time", "NZT", "NZST", "NZDT", "NZ"),
+    "Australia_Eastern": (
+        "Eastern Australia Time",
+        "Australian Eastern Standard Time",
+        "Australian Eastern Daylight Time",
+        "AET",
+        "AEST",
+        "AEDT",
+        "AU",
+    ),
+    "New_Zealand": (
+        "New Zealand Time",
+        "New Zealand Standard Time",
+        "New Zealand Daylight Time",
+        "NZT",
+        "NZST",
+        "NZDT",
+        "NZ",
+    ),
     "Brasilia": ("Brasilia Time", "Brasilia Standard Time", "Brasilia Summer Time", "BRT", "BRT", "BRST", "BR"),
 }
 
@@ -403,7 +476,7 @@ _ZONES: tuple[tuple[str, str | None, tuple[str, ...], bool, str | None], ...] = 
 
 def time_zone_records(instant: dt.datetime) -> list[dict[str, t.Any]]:
     """Every zone as the API describes it *at* ``instant`` (offsets, DST, names, period)."""
-    return [_time_zone(zone_id, meta, aliases, golden, windows, instant) for zone_id, meta, aliases, golden, windows in _ZONES]
+    return [_time_zone(*zone, instant) for zone in _ZONES]
 
 
 def _time_zone(
@@ -416,8 +489,10 @@ def _time_zone(
 ) -> dict[str, t.Any]:
     zone = zoneinfo.ZoneInfo(zone_id)
     local = instant.astimezone(zone)
-    offset = int(local.utcoffset().total_seconds())  # type: ignore[union-attr]
-    dst_shift = int(local.dst().total_seconds())  # type: ignore[union-attr]
+    utc_offset, dst = local.utcoffset(), local.dst()
+    assert utc_offset is not None and dst is not None, "a ZoneInfo always knows both"
+    offset = int(utc_offset.total_seconds())
+    dst_shift = int(dst.total_seconds())
     period_from, period_until = _period(zone, instant)
     record: dict[str, t.Any] = {
         "id": zone_id,
@@ -448,7 +523,12 @@ def _time_zone(
         record["metazone"] = {
             "name": metazone,
             "exemplar_city": zone_id.rsplit("/", 1)[-1].replace("_", " "),
-            "long": {"current": daylight if in_dst else standard, "daylight": daylight, "generic": generic, "standard": standard},
+            "long": {
+                "current": daylight if in_dst else standard,
+                "daylight": daylight,
+                "generic": generic,
+                "standard": standard,
+            },
             "short": {
                 "current": short_daylight if in_dst else short_standard,
                 "daylight": short_daylight,
