@@ -34,7 +34,7 @@ def test_full_then_incremental_runs_keep_duckdb_equal_to_calendly(start_fake, sa
     assert_warehouse_equals_source(sandbox, fake)
     first_run_requests = len(fake.requests)
 
-    touched = fake.data.mutate(seed=22)
+    touched = fake.mutate(seed=22)
     assert all(touched.values()), touched  # updates, cancellations, reschedules, bookings, no-shows
     fake.reset_requests()
     sandbox.run("tap-calendly", "target-duckdb").check()

@@ -123,9 +123,8 @@ def run_sequence(case: str, steps: list[tuple[t.Any, ...]]) -> None:
             where = f"step {number} {current} of {[*steps, ('run',)]}"
             if current[0] == "mutate":
                 checker.remember()
-                with fake.lock:
-                    # A distinct seed per step, so every step picks different records to change.
-                    fake.data.mutate(seed=current[1] * 100 + number, changes=changes)
+                # A distinct seed per step, so every step picks different records to change.
+                fake.mutate(seed=current[1] * 100 + number, changes=changes)
                 checker.remember()
             elif current[0] == "run":
                 pipeline.run()

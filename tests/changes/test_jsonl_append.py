@@ -24,7 +24,7 @@ def test_jsonl_appends_every_run_and_the_last_line_per_key_is_the_source(start_f
     pipeline = Pipeline(api="oncehub", tap="tap-oncehub", fake=fake, workdir=tmp_path, streams=("bookings",), target="target-jsonl")
 
     first = pipeline.run()
-    fake.data.mutate(seed=10, changes=3)
+    fake.mutate(seed=10, changes=3)
     second = pipeline.run()
 
     lines = [json.loads(line) for line in (pipeline.jsonl_dir / "bookings.jsonl").read_text().splitlines()]

@@ -36,7 +36,7 @@ def test_meltano_run_killed_mid_sync_then_next_run_converges(start_fake, sandbox
 
     # 1. A complete run, then changes: the killed run has real work and a previous state.
     sandbox.run(api.TAP, "target-duckdb").check()
-    fake.data.mutate(seed=12, changes=3)
+    fake.mutate(seed=12, changes=3)
 
     # 2. The next run is held at its first /contacts request, then killed outright.
     reached, release = threading.Event(), threading.Event()
@@ -65,7 +65,7 @@ def test_meltano_run_killed_mid_sync_then_next_run_converges(start_fake, sandbox
 
     # 3. More changes, then the next run. Meltano still counts the killed run as running (until
     # its heartbeat goes stale, about five minutes), so it refuses without --force, as it tells.
-    fake.data.mutate(seed=13, changes=3)
+    fake.mutate(seed=13, changes=3)
     refused = sandbox.run(api.TAP, "target-duckdb")
     assert refused.returncode != 0 and "--force" in refused.output, refused.output[-2000:]
     sandbox.meltano("run", "--force", api.TAP, "target-duckdb", timeout=600).check()

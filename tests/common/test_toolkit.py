@@ -87,3 +87,4 @@ def test_pacer_margin_widens_every_window():
 def test_pacer_without_limits_never_waits():
     pacer = RequestPacer.from_rates(None, 0)
     assert all(pacer.wait() == 0 for _ in range(1000))
+

@@ -53,7 +53,7 @@ def test_full_then_incremental_runs_keep_duckdb_equal_to_oncehub(start_fake, san
     assert_warehouse_equals_source(sandbox, fake)
     first_run_booking_pages = len(fake.requests_to("^/v2/bookings$"))
 
-    touched = fake.data.mutate(seed=22)
+    touched = fake.mutate(seed=22)
     assert all(touched.values()), touched  # same-second edit, updates, cancels, reschedules, new, trash
     fake.reset_requests()
     started = dt.datetime.now(dt.timezone.utc)

@@ -32,7 +32,7 @@ def test_the_next_run_brings_every_change_including_one_in_the_bookmarks_second(
     fake = start_fake("oncehub", seed=8, scale=0.3, enforce_rate_limits=False, date_granular_filters=date_granular)
     bookmark = fake.data.newest_update()  # where a full sync of the current data leaves it
 
-    touched = fake.data.mutate(seed=9)
+    touched = fake.mutate(seed=9)
     late_id = touched["same_second"][0]
     # The trap is real: asking for strictly newer than the bookmark misses the late edit.
     naive = requests.get(
@@ -66,7 +66,7 @@ def test_the_next_run_brings_every_change_including_one_in_the_bookmarks_second(
 def test_an_interrupted_run_keeps_the_old_bookmark_and_the_rerun_loses_nothing(start_fake, tmp_path):
     fake = start_fake("oncehub", seed=8, scale=0.3, enforce_rate_limits=False)
     old_state = bookmark_state(fake.data.newest_update())
-    touched = fake.data.mutate(seed=9, changes=60)  # enough changes for several pages
+    touched = fake.mutate(seed=9, changes=60)  # enough changes for several pages
 
     # The second page of bookings fails for good (a try and three retries).
     fake.inject_fault(500, path="^/v2/bookings$", after=1, times=4, headers={"Retry-After": "0"})

@@ -75,7 +75,7 @@ def test_every_run_leaves_duckdb_equal_to_savvycal(start_fake, sandbox):
     for table, records in source_tables(fake).items():
         assert_destination_equals(db, table, records, COMPARE[table])
 
-    touched = fake.data.mutate(seed=22)
+    touched = fake.mutate(seed=22)
     assert all(touched.values()), touched  # reschedules, cancellations, approvals, bookings, link edits/deletes
     sandbox.run("tap-savvycal", "target-duckdb").check()
 

@@ -91,7 +91,7 @@ def source(fake: t.Any) -> dict[str, list[dict[str, t.Any]]]:
 
 
 def mutate(fake: t.Any, seed: int) -> None:
-    touched = fake.data.mutate(seed=seed, changes=3)
+    touched = fake.mutate(seed=seed, changes=3)
     # Updates, cancellations, reschedules and bookings always happen; no-shows need a recent
     # past event, which a small dataset may not have.
     assert all(touched[k] for k in ("updated", "canceled", "rescheduled", "booked")), touched

@@ -72,7 +72,7 @@ def source(fake: t.Any) -> dict[str, list[dict[str, t.Any]]]:
 
 
 def mutate(fake: t.Any, seed: int) -> None:
-    touched = fake.data.mutate(seed=seed, changes=3)
+    touched = fake.mutate(seed=seed, changes=3)
     assert touched["updated"] and touched["booked"] and touched["same_second"], touched
 
 

@@ -60,7 +60,7 @@ _state: dict[str, t.Any] = {}
 
 
 def mutate(fake: t.Any, seed: int) -> None:
-    touched = fake.data.mutate(seed=seed, changes=3)
+    touched = fake.mutate(seed=seed, changes=3)
     # A deleted link always; cancellations need an upcoming confirmed event left after the
     # reschedules (the fake's mutate leaves one, and the dlt check below insists on one).
     assert touched["link_deleted"] and (touched["canceled"] or touched["rescheduled"]), touched
