@@ -5,10 +5,11 @@ from __future__ import annotations
 import typing as t
 
 import pytest
-from api_sandbox import registry
-from scheduling_taps_common import SchedulingAPIStream
 from support.meltano import SandboxMeltano
 from support.paths import ROOT
+
+from api_sandbox import registry
+from scheduling_taps_common import SchedulingAPIStream
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterator

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from api_sandbox.calendly import FakeCalendly
 from singer_sdk.testing import SuiteConfig, get_tap_test_class
+
+from api_sandbox.calendly import FakeCalendly
 from tap_calendly.tap import TapCalendly
 
 # The test class is built at collection time, so the fake must already be serving.

@@ -6,6 +6,7 @@ import json
 
 import pytest
 import requests
+
 from scheduling_taps_common import MalformedResponseError
 from tap_calendly.client import CalendlyPaginator
 

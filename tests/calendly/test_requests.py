@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+from support.singer import run_tap
+
 from api_sandbox.calendly import MEMBER_KEY
 from api_sandbox.calendly.data import uuid_of
-from support.singer import run_tap
 
 
 def config(fake, **overrides):

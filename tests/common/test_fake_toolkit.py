@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 
 import requests as http
+
 from api_sandbox.server import ApiError, FakeAPI, Request, Response, json_response, route
 
 

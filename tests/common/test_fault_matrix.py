@@ -23,10 +23,11 @@ import typing as t
 from dataclasses import dataclass
 
 import pytest
-from api_sandbox.calendly.data import uuid_of
-from scheduling_taps_common import MAX_RETRIES, SchedulingAPIStream
 from support.destination import MergedDestination, keys_of
 from support.singer import TapRun, credential_setting, run_tap, sandbox_config, tap_class, unpaced
+
+from api_sandbox.calendly.data import uuid_of
+from scheduling_taps_common import MAX_RETRIES, SchedulingAPIStream
 
 if t.TYPE_CHECKING:
     from api_sandbox.server import FakeAPI

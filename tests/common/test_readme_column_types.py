@@ -6,8 +6,9 @@ import subprocess
 import sys
 
 import pytest
-from api_sandbox import registry
 from support.paths import ROOT
+
+from api_sandbox import registry
 
 SCRIPT = ROOT / "scripts" / "column_types.py"
 START, END = "<!-- column-types:start -->", "<!-- column-types:end -->"

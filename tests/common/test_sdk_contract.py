@@ -1,5 +1,6 @@
-"""The SDK behaviour behind scheduling_taps_common.sdk_private: these fail loudly when an SDK
-upgrade changes what the taps rely on, instead of letting a tap silently misbehave."""
+"""The SDK behaviour behind scheduling_taps_common.sdk_private (and the one public hook whose
+effect we rely on, the tap's message writer): these fail loudly when an SDK upgrade changes
+what the taps rely on, instead of letting a tap silently misbehave."""
 
 from __future__ import annotations
 
@@ -10,9 +11,12 @@ import logging
 import typing as t
 
 import pytest
-from scheduling_taps_common import sdk_private
 from singer_sdk import Stream, Tap
+from singer_sdk import singerlib as singer
 from singer_sdk import typing as th
+from singer_sdk.io_base import SingerWriter
+
+from scheduling_taps_common import sdk_private
 
 
 class Rows(Stream):
@@ -35,12 +39,35 @@ class Rows(Stream):
             type(self).after_rows(self)
 
 
+class RowsWithChildren(Rows):
+    def get_child_context(self, record: dict[str, t.Any], context: t.Any) -> dict[str, t.Any]:
+        return {"row": record["id"]}
+
+
+class Children(Stream):
+    """Two children per row of ``rows``."""
+
+    name = "children"
+    parent_stream_type = RowsWithChildren
+    primary_keys = ("id",)
+    state_partitioning_keys: t.ClassVar[list[str]] = []
+    schema = th.PropertiesList(th.Property("id", th.StringType)).to_dict()
+
+    def get_records(self, context: t.Any) -> t.Iterable[dict[str, t.Any]]:
+        yield from ({"id": f"{context['row']}-{n}"} for n in (1, 2))
+
+
 class Toy(Tap):
     name = "tap-toy"
     config_jsonschema = th.PropertiesList().to_dict()
 
     def discover_streams(self) -> list[Stream]:
         return [Rows(self)]
+
+
+class ToyWithChildren(Toy):
+    def discover_streams(self) -> list[Stream]:
+        return [RowsWithChildren(self), Children(self)]
 
 
 @pytest.fixture(autouse=True)
@@ -87,7 +114,7 @@ def test_dropping_the_progress_keeps_the_bookmark_the_run_started_from():
     assert bookmark(sync(start)) == "2026-01-01"
 
 
-def test_the_sdk_logs_its_generic_failure_line_through_stream_log(caplog):
+def test_the_sdk_logs_its_generic_failure_line_through_stream_log():
     Rows.fail = True
     logged: list[tuple[str, int]] = []
     original_log = Stream.log
@@ -99,4 +126,28 @@ def test_the_sdk_logs_its_generic_failure_line_through_stream_log(caplog):
     with pytest.MonkeyPatch.context() as patch, pytest.raises(RuntimeError):
         patch.setattr(Stream, "log", spy)
         sync()
-    assert (sdk_private.STREAM_FAILURE_LOG, logging.ERROR) in logged
+    assert [level for message, level in logged if sdk_private.is_stream_failure_log(message)] == [logging.ERROR]
+
+
+def test_every_message_goes_through_the_taps_message_writer_class_a_childs_schema_once_per_parent():
+    # OneSchemaPerStreamWriter (SchedulingTap.message_writer_class) drops the repeated SCHEMA of
+    # child streams: that works only while the SDK writes every message through the writer of
+    # the tap's `message_writer_class`, SCHEMA messages included.
+    written: list[singer.Message] = []
+
+    class RecordingWriter(SingerWriter):
+        def write_message(self, message: singer.Message) -> None:
+            written.append(message)
+
+    with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(io.StringIO()) as stdout:
+        patch.setattr(ToyWithChildren, "message_writer_class", RecordingWriter)
+        ToyWithChildren(config={}).sync_all()
+
+    assert stdout.getvalue() == "", "a message bypassed the tap's writer"
+    kinds = {type(m).__name__ for m in written}
+    assert {"SchemaMessage", "RecordMessage", "StateMessage"} <= kinds, kinds
+    schemas = [m.stream for m in written if isinstance(m, singer.SchemaMessage)]
+    # If this changes to one SCHEMA per stream, the SDK fixed the repeat itself and the writer's
+    # rule is no longer needed (it stays harmless).
+    assert schemas.count("children") == len(Rows.rows) == 2
+    assert schemas.count("rows") == 1

@@ -5,8 +5,9 @@ from __future__ import annotations
 import email.utils
 
 import requests
-from scheduling_taps_common import RequestPacer, backoff_waits, retry_after_seconds
 from singer_sdk.exceptions import RetriableAPIError
+
+from scheduling_taps_common import RequestPacer, backoff_waits, retry_after_seconds
 
 
 def response_with(headers):

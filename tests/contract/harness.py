@@ -26,6 +26,7 @@ from pathlib import Path
 
 import jsonschema
 import requests
+
 from api_sandbox.server import FakeAPI, Request, Response
 
 HERE = Path(__file__).parent

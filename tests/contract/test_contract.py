@@ -17,8 +17,9 @@ import json
 import typing as t
 
 import pytest
-from contract import harness
 from support.singer import run_tap, sandbox_config, tap_class, unpaced
+
+from contract import harness
 
 if t.TYPE_CHECKING:
     from singer_sdk import Stream

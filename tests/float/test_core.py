@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from api_sandbox.float import FakeFloat
 from singer_sdk.testing import SuiteConfig, get_tap_test_class
+
+from api_sandbox.float import FakeFloat
 from tap_float.tap import TapFloat
 
 # The test class is built at collection time, so the fake must already be serving. The suite

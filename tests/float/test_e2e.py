@@ -6,8 +6,9 @@ import copy
 import datetime as dt
 
 import pytest
-from scheduling_taps_common.settings import parse_datetime
 from support.warehouse import assert_table_matches, live_rows, rows, tables
+
+from scheduling_taps_common.settings import parse_datetime
 from tap_float.streams import public_holidays_window
 from tap_float.tap import TapFloat
 

@@ -7,9 +7,9 @@ import re
 
 import pytest
 import requests
-from api_sandbox.float import EDGE_FORBIDDEN_HTML, TIME_TRACKING_OFF, FakeFloat
 from contract import harness
 
+from api_sandbox.float import EDGE_FORBIDDEN_HTML, TIME_TRACKING_OFF, FakeFloat
 
 STREAMS = (
     "accounts", "departments", "people", "roles", "public_holidays", "holidays", "projects", "status",

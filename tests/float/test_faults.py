@@ -3,9 +3,10 @@ shares are in tests/common/test_fault_matrix.py."""
 
 from __future__ import annotations
 
+from support.singer import sandbox_config
+
 from api_sandbox.float import FakeFloat
 from scheduling_taps_common.settings import parse_datetime
-from support.singer import sandbox_config
 
 UNPACED = {"max_requests_per_second": 0, "max_requests_per_minute": 0}
 

@@ -10,6 +10,7 @@ import math
 
 import pytest
 from support.singer import run_tap
+
 from tap_float.streams import public_holidays_window
 from tap_float.tap import TapFloat
 

@@ -9,6 +9,7 @@ import json
 
 import pytest
 import requests
+
 from scheduling_taps_common.settings import parse_datetime
 from tap_float.client import FloatPaginator, to_float_timestamp
 from tap_float.streams import public_holidays_window

@@ -26,8 +26,9 @@ def test_full_sync_then_resync_after_changes(luma, sandbox):
     assert touched["updated"] and touched["deleted"] and touched["guest_declined"] and touched["guest_registered"]
     sandbox.run("tap-luma", "target-duckdb").check()
 
-    # Merge semantics (dlt's `merge`): every current record once, newest version; rows of the
-    # cancelled event and its guests stay as last seen, since Luma no longer lists them.
+    # Merge by key: every current record once, newest version. The cancelled event and its
+    # guests are no longer listed: their rows stay, marked deleted by the complete listings'
+    # ACTIVATE_VERSION (`propagate_deletions`, on by default).
     deleted = set(touched["deleted"])
     gone_events = [e for e in before_events if e["api_id"] in deleted]
     gone_guests = [g for g in before_guests if g["event_api_id"] in deleted]
@@ -38,6 +39,9 @@ def test_full_sync_then_resync_after_changes(luma, sandbox):
     guests = assert_table_matches(
         sandbox.warehouse, SCHEMA, "event_guests", expected_guests(fake) + gone_guests, GUEST_KEY, GUEST_FIELDS
     )
+    assert {row["api_id"] for row in events if row["_sdc_deleted_at"] is not None} == deleted
+    retired_guests = {(row["event_api_id"], row["api_id"]) for row in guests if row["_sdc_deleted_at"] is not None}
+    assert retired_guests == {(g["event_api_id"], g["api_id"]) for g in gone_guests}
 
     # The changes themselves arrived (not only the keys): renamed events, declined guests.
     names = {row["api_id"]: row["name"] for row in events}

@@ -6,9 +6,10 @@ import time
 
 import pytest
 import requests
-from api_sandbox.luma import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, FakeLuma
 from contract import harness
 from luma.helpers import expected_events, expected_guests
+
+from api_sandbox.luma import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, FakeLuma
 
 #: What Luma documents for the two legacy endpoints (field path -> type), per stream.
 DOCUMENTED = harness.documented_fields("luma")

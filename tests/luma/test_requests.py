@@ -9,12 +9,13 @@ from collections import Counter
 
 import pytest
 import requests
-from api_sandbox.luma import MAX_PAGE_SIZE, FakeLuma
 from luma.helpers import expected_events, expected_guests, tap_config
-from scheduling_taps_common import backoff_waits, MalformedResponseError
 from singer_sdk.exceptions import RetriableAPIError
 from support.paths import VENV_BIN
 from support.singer import run_tap
+
+from api_sandbox.luma import MAX_PAGE_SIZE, FakeLuma
+from scheduling_taps_common import MalformedResponseError, backoff_waits
 from tap_luma.client import PAGE_SIZE, RATE_LIMIT_BLOCK_SECONDS, LumaCursorPaginator, LumaStream
 from tap_luma.tap import TapLuma
 
@@ -166,17 +167,44 @@ def test_one_schema_message_per_stream_not_one_per_event(luma, tmp_path):
     messages = _messages(fake, tmp_path)
     schemas = Counter(m["stream"] for m in messages if m["type"] == "SCHEMA")
     assert schemas == {"events": 1, "event_guests": 1}
-    assert not [m for m in messages if m["type"] == "ACTIVATE_VERSION"]  # off by default (dlt merge)
     guest_schema = next(m for m in messages if m["type"] == "SCHEMA" and m["stream"] == "event_guests")
     assert guest_schema["key_properties"] == ["event_api_id", "api_id"]
 
 
-def test_activate_version_once_per_stream_with_one_version_for_the_run(luma, tmp_path):
+def test_deletions_propagate_by_default_once_per_stream_with_one_version_for_the_run(luma, tmp_path):
     fake = luma(scale=0.1)
-    messages = _messages(fake, tmp_path, emit_activate_version_messages=True)
-    activations = [m for m in messages if m["type"] == "ACTIVATE_VERSION"]
-    assert Counter(m["stream"] for m in activations) == {"events": 1, "event_guests": 1}
+    messages = _messages(fake, tmp_path)
+    activations = [(i, m) for i, m in enumerate(messages) if m["type"] == "ACTIVATE_VERSION"]
+    assert Counter(m["stream"] for _, m in activations) == {"events": 1, "event_guests": 1}
+    # Only after the whole listing: the events' last record, and every guest list read for it.
+    last_record = max(i for i, m in enumerate(messages) if m["type"] == "RECORD")
+    assert all(i > last_record for i, _ in activations)
     # Every guest record, whichever event it came from, carries the version that is activated:
     # a loader deleting rows of older versions keeps all of this run's guests.
     versions = {m["version"] for m in messages if m["type"] in {"RECORD", "ACTIVATE_VERSION"}}
     assert len(versions) == 1
+
+
+def test_propagate_deletions_off_sends_no_marker_whatever_the_sdks_flag_says(luma, tmp_path):
+    fake = luma(scale=0.1)
+    messages = _messages(fake, tmp_path, propagate_deletions=False, emit_activate_version_messages=True)
+    assert not [m for m in messages if m["type"] == "ACTIVATE_VERSION"]
+    assert {m.get("version") for m in messages if m["type"] == "RECORD"} == {None}
+    assert Counter(m["stream"] for m in messages if m["type"] == "RECORD").keys() == {"events", "event_guests"}
+
+
+def test_guests_selected_without_their_events_retire_guests_only(luma, tmp_path):
+    # The events are still listed (to reach their guests) but not sent: a marker for them would
+    # make the loader retire every event row.
+    fake = luma(scale=0.1)
+    catalog = TapLuma(config=tap_config(fake)).catalog_dict
+    for entry in catalog["streams"]:
+        for item in entry["metadata"]:
+            if item["breadcrumb"] == []:
+                item["metadata"]["selected"] = entry["tap_stream_id"] == "event_guests"
+    run = run_tap("tap-luma", tap_config(fake), tmp_path, catalog=catalog)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert not run.records["events"] and run.records["event_guests"]
+    assert not run.activations("events")
+    assert len(run.activations("event_guests")) == 1
+    assert run.record_versions("event_guests") == set(run.activations("event_guests"))

@@ -6,9 +6,10 @@ The test class is built at collection time, so the fake starts when this module 
 
 from __future__ import annotations
 
-from api_sandbox.luma import FakeLuma
 from luma.helpers import tap_config
 from singer_sdk.testing import SuiteConfig, get_tap_test_class
+
+from api_sandbox.luma import FakeLuma
 from tap_luma.tap import TapLuma
 
 # Small, but the largest guest list still has guests; rate limits stay enforced.

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from api_sandbox.oncehub import FakeOnceHub
 from singer_sdk.testing import SuiteConfig, get_tap_test_class
+
+from api_sandbox.oncehub import FakeOnceHub
 from tap_oncehub.tap import TapOnceHub
 
 # The test class is built at collection time, so the fake must already be serving.

@@ -14,6 +14,7 @@ import requests
 from singer_sdk.exceptions import RetriableAPIError
 from support.bookmarks import assert_capped_bookmark
 from support.singer import run_tap
+
 from tap_oncehub.tap import TapOnceHub
 
 

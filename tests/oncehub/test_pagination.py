@@ -7,6 +7,7 @@ import json
 
 import pytest
 import requests
+
 from scheduling_taps_common import MalformedResponseError
 from tap_oncehub.client import PAGE_SIZE
 from tap_oncehub.pagination import LastIdPaginator

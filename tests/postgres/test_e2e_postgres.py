@@ -5,9 +5,10 @@ The same end-to-end equality as the DuckDB tests, through the same canonical com
 parity tests (every field, lists element by element): a full run, then the fake changes
 (updates, inserts, cancellations, deletions where the API deletes), then an incremental run.
 target-postgres upserts by the tap's key properties; its ``_sdc_*`` metadata columns are not
-data. Where the API deletes records (Luma), full-table streams without ACTIVATE_VERSION keep
-the deleted rows (merge never deletes, like dlt); SavvyCal's snapshots end with ACTIVATE_VERSION,
-which target-postgres applies with ``hard_delete: true`` (meltano.yml), so deletions are removed.
+data. Where the API deletes records (Luma, SavvyCal), complete full-table listings end with
+ACTIVATE_VERSION (``propagate_deletions``, on by default), which target-postgres applies with
+``hard_delete: true`` (meltano.yml), so deletions are removed; a stream without such a marker
+would keep the deleted rows (merge never deletes, like dlt).
 """
 
 from __future__ import annotations

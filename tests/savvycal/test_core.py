@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from api_sandbox.savvycal import FakeSavvyCal
 from singer_sdk.testing import SuiteConfig, get_tap_test_class
+
+from api_sandbox.savvycal import FakeSavvyCal
 from tap_savvycal.tap import TapSavvyCal
 
 # The test class is built at collection time, so the fake must already be serving.

@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 import requests
-from api_sandbox.savvycal import FakeSavvyCal, decode_cursor, encode_cursor
 from contract import harness
+
+from api_sandbox.savvycal import FakeSavvyCal, decode_cursor, encode_cursor
 
 
 def get(fake, path, key=FakeSavvyCal.valid_key, **params):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
+
 from api_sandbox.savvycal import decode_cursor
 from tap_savvycal.tap import TapSavvyCal
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+
 from target_duckdb_upsert.target import TargetDuckDB
 
 _HERE = Path(__file__).parent

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from target_duckdb_upsert.warehouse import DuckDBWarehouse
 
 PEOPLE = {"id": {"type": "integer"}, "name": {"type": ["string", "null"]}}

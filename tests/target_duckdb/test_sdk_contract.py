@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from singer_sdk.sinks import BatchSink
+
 from target_duckdb_upsert.sdk_private import FastTimestampParsing, StateListener
 from target_duckdb_upsert.target import TargetDuckDB
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from singer_sdk.testing import get_target_test_class
+
 from target_duckdb_upsert.target import TargetDuckDB
 
 # In-memory database: each standard test gets a fresh one.

@@ -6,6 +6,7 @@ import json
 from decimal import Decimal
 
 import pytest
+
 from target_duckdb_upsert.columns import column_type, safe_identifier, widen
 
 

@@ -1,5 +1,6 @@
-"""Tolerant decoding: values the vendors really send, brought to the type the stream's SCHEMA
-declares, so a validating loader never rejects a record over a representation.
+"""Tolerant decoding: values the vendors really send, brought to the type their SCHEMA declares.
+
+A validating loader then never rejects a record over a representation.
 
 The rules, and only these (values keep their meaning; nothing else about the API's data is
 reshaped):
@@ -56,7 +57,9 @@ class RecordDecoder:
         self._fix = self._compile(schema) or _unchanged
 
     def __call__(self, record: dict[str, t.Any]) -> dict[str, t.Any]:
-        return self._fix(record)
+        """``record``, decoded in place."""
+        fixed: dict[str, t.Any] = self._fix(record)  # an object fix returns the object it was given
+        return fixed
 
     def _compile(self, schema: t.Mapping[str, t.Any]) -> Fix | None:
         """A function fixing one value of ``schema``, or None when no rule can apply."""
@@ -138,7 +141,8 @@ def _naive_to_utc(value: t.Any) -> t.Any:
 def _numeric_string_to_number(value: t.Any) -> t.Any:
     if isinstance(value, str) and _NUMBER.match(value):
         number = decimal.Decimal(value.strip())
-        return int(number) if number == number.to_integral_value() and "." not in value and "e" not in value.lower() else number
+        written_as_integer = "." not in value and "e" not in value.lower()
+        return int(number) if written_as_integer and number == number.to_integral_value() else number
     return value
 
 

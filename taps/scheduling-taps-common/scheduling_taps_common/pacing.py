@@ -27,9 +27,16 @@ class RequestPacer:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        """``limits``: (requests, seconds) windows. ``margin``: seconds added to every window,
-        because the server starts counting when a request *arrives*, and uneven latency can make
-        a request sent exactly one window later arrive inside it."""
+        """Pace requests within ``limits``.
+
+        Args:
+            limits: (requests, seconds) windows; a limit of 0 or None is no limit.
+            margin: seconds added to every window, because the server starts counting when a
+                request *arrives*, and uneven latency can make a request sent exactly one
+                window later arrive inside it.
+            clock: monotonic seconds (injected by tests).
+            sleep: how to wait (injected by tests).
+        """
         self.limits = sorted((int(n), float(w) + margin) for n, w in limits if n and n > 0)
         self._clock = clock
         self._sleep = sleep

@@ -18,6 +18,7 @@ from urllib.parse import urlparse
 
 from singer_sdk.exceptions import FatalAPIError
 from singer_sdk.pagination import BaseAPIPaginator
+from typing_extensions import override
 
 if t.TYPE_CHECKING:
     from collections.abc import Mapping
@@ -149,9 +150,11 @@ def _excerpt(body: t.Any) -> str:
 
 
 class CursorPaginator(BaseAPIPaginator[str | None]):
-    """Cursor paging that must prove every step: ``next_cursor`` names the next page or ``None``
-    for the last one, and a cursor already followed (the API handing out a page it gave before)
-    is a :class:`MalformedResponseError`, never an end and never an endless loop.
+    """Cursor paging that must prove every step.
+
+    ``next_cursor`` names the next page, or ``None`` for the last one. A cursor already followed
+    (the API handing out a page it gave before) is a :class:`MalformedResponseError`, never an
+    end and never an endless loop.
 
     An empty page that still names a next page is followed: only the API saying so ends a list.
     """
@@ -164,12 +167,15 @@ class CursorPaginator(BaseAPIPaginator[str | None]):
         """The cursor of the page after ``response``'s, ``None`` on the last page."""
         raise NotImplementedError
 
+    @override
     def has_more(self, response: requests.Response) -> bool:
         return self.next_cursor(response) is not None
 
+    @override
     def continue_if_empty(self, response: requests.Response) -> bool:
         return self.has_more(response)
 
+    @override
     def get_next(self, response: requests.Response) -> str | None:
         cursor = self.next_cursor(response)
         if cursor is None:

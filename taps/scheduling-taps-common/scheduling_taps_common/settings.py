@@ -1,5 +1,7 @@
-"""Settings every tap declares the same way (the settings contract in the project README), and
-the checks that refuse a bad value before the first request."""
+"""Settings every tap declares the same way, and the checks that refuse a bad value early.
+
+The settings contract is in the project README; a bad value is refused before the first request.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +20,12 @@ DEFAULT_REQUEST_TIMEOUT = 60
 START_DATE_EXAMPLE = "2025-01-31 or 2025-01-31T00:00:00Z"
 
 
+#: The one deletion setting of every tap (the project README, "What merge means here").
+PROPAGATE_DELETIONS = "propagate_deletions"
+
+
 def api_url(default: str) -> th.Property:
+    """``api_url``: the API's base URL, by default the real API's."""
     return th.Property(
         "api_url",
         th.URIType,
@@ -29,16 +36,19 @@ def api_url(default: str) -> th.Property:
 
 
 def credential(name: str, description: str) -> th.Property:
+    """The required, secret credential setting, named as in the API's original specification."""
     title = name.replace("api_", "API ").replace("_", " ")  # api_key -> "API key"
     return th.Property(name, th.StringType, required=True, secret=True, title=title, description=description)
 
 
 def start_date(description: str) -> th.Property:
+    """``start_date``: where incremental streams start on the first run."""
     # The SDK reads a setting named exactly `start_date` as the first run's bookmark.
     return th.Property("start_date", th.DateTimeType, title="Start date", description=description)
 
 
 def request_timeout() -> th.Property:
+    """``request_timeout``: seconds to wait for one answer."""
     return th.Property(
         "request_timeout",
         th.IntegerType(minimum=1),
@@ -77,12 +87,37 @@ def pacing(*, per_second: int | None, per_minute: int | None, documented_limit: 
     ]
 
 
+def propagate_deletions() -> th.Property:
+    """``propagate_deletions``: whether complete full-table listings retire rows the API no longer lists."""
+    return th.Property(
+        PROPAGATE_DELETIONS,
+        th.BooleanType,
+        default=True,
+        title="Propagate deletions",
+        description=(
+            "True (default): each full-table stream ends a complete listing with ACTIVATE_VERSION, so "
+            "a loader that supports it removes the rows the API no longer lists (or marks them with "
+            "`_sdc_deleted_at`); a listing that did not finish sends none. False: no ACTIVATE_VERSION "
+            "is ever sent, and rows deleted at the source stay as last seen, like dlt's merge. "
+            "Incremental streams never see deletions."
+        ),
+    )
+
+
+def propagates_deletions(config: t.Mapping[str, t.Any]) -> bool:
+    """The ``propagate_deletions`` setting's value (true when unset)."""
+    value = config.get(PROPAGATE_DELETIONS)
+    return True if value is None else bool(value)
+
+
 # -- validation ---------------------------------------------------------------------------------
 
 
 def parse_datetime(value: str) -> dt.datetime:
-    """An ISO-8601 date or date-time as an aware UTC datetime (UTC when no offset is given);
-    ``ValueError`` otherwise. The same parser the SDK applies to `start_date`."""
+    """An ISO-8601 date or date-time as an aware UTC datetime (UTC when no offset is given).
+
+    The same parser the SDK applies to `start_date`; ``ValueError`` for anything else.
+    """
     parsed = dt.datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=dt.timezone.utc)
@@ -90,8 +125,10 @@ def parse_datetime(value: str) -> dt.datetime:
 
 
 def format_problems(config: t.Mapping[str, t.Any], config_jsonschema: t.Mapping[str, t.Any]) -> list[str]:
-    """What JSON-schema validation lets through: values that are not of their declared
-    ``format`` (the SDK validates types, ranges and required settings, not formats)."""
+    """What JSON-schema validation lets through: values that are not of their declared ``format``.
+
+    The SDK validates types, ranges and required settings, not formats.
+    """
     problems = []
     for name, schema in (config_jsonschema.get("properties") or {}).items():
         value = config.get(name)

@@ -7,20 +7,19 @@ import json
 import logging
 import typing as t
 from functools import cached_property
+from urllib.parse import urlparse
 
 import backoff
 import requests
 from singer_sdk import RESTStream
-from singer_sdk import singerlib as singer
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
-from singer_sdk.mapper import RemoveRecordTransform
 from typing_extensions import override
 
 from scheduling_taps_common import sdk_private
 from scheduling_taps_common.decoding import RecordDecoder
 from scheduling_taps_common.pages import PageShape, request_line
 from scheduling_taps_common.retry import MAX_RETRIES, RETRY_STATUSES, backoff_waits
-
+from scheduling_taps_common.snapshots import SnapshotStream
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Generator, Iterable
@@ -55,9 +54,13 @@ class ParentVanishedError(FatalAPIError):
     """A child request answered 404: its parent was deleted after the parent list was read."""
 
 
-class SchedulingAPIStream(RESTStream[_TToken]):
-    """Base stream: ``api_url`` base, shared retry policy, request pacing, clear fatal errors,
-    and pages checked against the API's :class:`~scheduling_taps_common.pages.PageShape`.
+class SchedulingAPIStream(SnapshotStream, RESTStream[_TToken]):
+    """Base stream: retries, pacing, clear fatal errors, checked pages, deletions propagated.
+
+    The base URL is ``api_url``; the retry policy and the request pacer are shared; pages are
+    checked against the API's :class:`~scheduling_taps_common.pages.PageShape`; full-table
+    streams that set ``marks_complete_snapshots`` end a complete listing with ACTIVATE_VERSION
+    (:mod:`scheduling_taps_common.snapshots`).
 
     Subclasses (one per API) set ``page_shape`` and ``credential_setting`` (so that a 401 names
     the setting to fix), and may override :meth:`api_error_detail` to read the vendor's error body.
@@ -68,10 +71,6 @@ class SchedulingAPIStream(RESTStream[_TToken]):
 
     #: Name of the tap setting holding the credential, quoted in 401/403 messages.
     credential_setting: t.ClassVar[str] = "api_key"
-
-    #: For full-table streams that list everything on every run: after the last page, send
-    #: ACTIVATE_VERSION so a loader can retire rows the API no longer lists (deleted records).
-    marks_complete_snapshots: t.ClassVar[bool] = False
 
     #: How the API writes the replication key's timestamps (``strftime``), for the bookmark cap;
     #: see :meth:`get_replication_key_signpost`.
@@ -92,8 +91,11 @@ class SchedulingAPIStream(RESTStream[_TToken]):
 
     @property
     def credential(self) -> str:
-        """The credential setting's value, stripped: a key pasted with a trailing newline would
-        make ``requests`` raise an error that quotes the header, i.e. print the key."""
+        """The credential setting's value, stripped.
+
+        A key pasted with a trailing newline would make ``requests`` raise an error that quotes
+        the header, i.e. print the key.
+        """
         return str(self.config[self.credential_setting]).strip()
 
     @property
@@ -103,7 +105,7 @@ class SchedulingAPIStream(RESTStream[_TToken]):
 
     @override
     def log(self, message: str, *args: t.Any, level: int = logging.INFO, **kwargs: t.Any) -> None:
-        if message == sdk_private.STREAM_FAILURE_LOG:
+        if sdk_private.is_stream_failure_log(message):
             level = logging.DEBUG  # the tap's own one-line error follows, with the cause
         super().log(message, *args, level=level, **kwargs)
 
@@ -147,7 +149,7 @@ class SchedulingAPIStream(RESTStream[_TToken]):
         error = details.get("exception")
         prepared = next((a for a in details.get("args", ()) if isinstance(a, requests.PreparedRequest)), None)
         method = prepared.method if prepared is not None else "GET"
-        path = requests.utils.urlparse(prepared.url).path if prepared is not None and prepared.url else self.path
+        path = urlparse(prepared.url).path if prepared is not None and prepared.url else self.path
         if isinstance(error, RetriableAPIError) and error.response is not None:
             cause = f"HTTP {error.response.status_code} {error.response.reason}"
         else:
@@ -164,6 +166,7 @@ class SchedulingAPIStream(RESTStream[_TToken]):
 
     @property
     def request_pacer(self) -> RequestPacer:
+        """The tap's pacer: vendors count requests per account, not per endpoint."""
         return self.tap.request_pacer
 
     # -- errors -----------------------------------------------------------------------------
@@ -191,6 +194,7 @@ class SchedulingAPIStream(RESTStream[_TToken]):
         return f"{message.rstrip('.')}. {hint}" if hint else message
 
     def fatal_error_hint(self, response: requests.Response) -> str:
+        """What the user should change after this fatal answer ("" when nothing to say)."""
         status = response.status_code
         if status == 401:
             return (
@@ -221,10 +225,16 @@ class SchedulingAPIStream(RESTStream[_TToken]):
     def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
         if self.parent_stream_type is not None:
             yield from self._records_of_a_parent(context)
-        elif self.marks_complete_snapshots:
-            yield from self._snapshot_records(context)
+        elif self.propagates_deletions:
+            yield from self.complete_listing(super().get_records(context))
         else:
             yield from super().get_records(context)
+
+    def parent_context(self, context: Context | None) -> Context:
+        """A child stream's ``context``: the child context its parent record gave (never None)."""
+        if context is None:
+            raise TypeError(f"'{self.name}' is read once per parent record, and was called without one")
+        return context
 
     def _records_of_a_parent(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
         # One rule for every child stream: a parent deleted between its listing and the request
@@ -264,43 +274,6 @@ class SchedulingAPIStream(RESTStream[_TToken]):
             return super().get_replication_key_signpost(context)
         started = dt.datetime.fromtimestamp(self.tap.initialized_at / 1000, tz=dt.timezone.utc)
         return (started - CLOCK_SKEW_MARGIN).strftime(self.replication_key_format)
-
-    # -- full-table snapshots ---------------------------------------------------------------
-
-    @property
-    @override
-    def emit_activate_version_messages(self) -> bool:
-        # Never the SDK's own marker, whatever `emit_activate_version_messages` says: the SDK
-        # sends it *before* the records, and Meltano closes the loader's input normally when a
-        # tap fails, so the loader would retire every row the failed run had not reached yet.
-        # Streams with `marks_complete_snapshots` send theirs after a complete listing instead.
-        return False
-
-    @property
-    def snapshot_version(self) -> int:
-        """This run's table version (seconds since the epoch at tap start, as the SDK uses)."""
-        return self.tap.initialized_at // 1000
-
-    def _snapshot_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
-        # A top-level snapshot stream speaks for itself and its snapshot children (whose records
-        # are all read while this listing runs). Every RECORD carries this run's version, so the
-        # loader can tell rows this run did not send; the markers go out only once the listing
-        # is complete, so an interrupted run never retires anything.
-        snapshot = [self, *(child for child in self.child_streams if child.marks_complete_snapshots)]
-        for stream in snapshot:
-            sdk_private.stamp_records_with_version(stream, self.snapshot_version)
-        yield from super().get_records(context)
-        for stream in snapshot:
-            stream.write_snapshot_complete()
-
-    def write_snapshot_complete(self) -> None:
-        """ACTIVATE_VERSION for this stream (under each alias a stream map gives it)."""
-        for stream_map in self.stream_maps:
-            if isinstance(stream_map, RemoveRecordTransform):
-                continue  # the stream is removed by a stream map: nothing to activate
-            self.tap.write_message(
-                singer.ActivateVersionMessage(stream=stream_map.stream_alias, version=self.snapshot_version)
-            )
 
 
 def _message_from_error_body(body: t.Any) -> str:

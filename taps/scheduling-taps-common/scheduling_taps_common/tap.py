@@ -1,5 +1,7 @@
-"""The Tap base class: settings checked before any request, one request pacer per run, and
-every failure as one clear line."""
+"""The Tap base class: settings checked early, one request pacer per run, failures in one line.
+
+Settings are checked before any request; every failure is one clear line, not a traceback.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from typing_extensions import override
 from scheduling_taps_common import settings
 from scheduling_taps_common.pacing import RequestPacer
 from scheduling_taps_common.retry import MAX_RETRIES
-
+from scheduling_taps_common.writer import OneSchemaPerStreamWriter
 
 
 class SchedulingTap(Tap):
@@ -34,6 +36,9 @@ class SchedulingTap(Tap):
         PluginCapabilities.FLATTENING,
         PluginCapabilities.STRUCTURED_LOGGING,
     ]
+
+    #: Each stream's SCHEMA once per run, not once per parent record (see the writer).
+    message_writer_class = OneSchemaPerStreamWriter
 
     def __init__(self, *args: t.Any, validate_config: bool = True, **kwargs: t.Any) -> None:
         # The SDK checks types, ranges and required settings; formats (`start_date`, `api_url`)
@@ -58,10 +63,13 @@ class SchedulingTap(Tap):
 
     @property
     def request_timeout(self) -> int:
+        """Seconds to wait for one answer (the ``request_timeout`` setting)."""
         return int(self.config.get("request_timeout") or settings.DEFAULT_REQUEST_TIMEOUT)
 
     @classmethod
     @override
+    # [override]: Tap.invoke itself narrows PluginBase.invoke's **kwargs to named options, and the
+    # SDK ignores the same error there; this signature is Tap.invoke's.
     def invoke(  # type: ignore[override]
         cls,
         *,

@@ -1,3 +1,5 @@
+"""Singer tap for Calendly: ``python -m tap_calendly``."""
+
 from tap_calendly.tap import TapCalendly
 
 TapCalendly.cli()

@@ -5,16 +5,18 @@ from __future__ import annotations
 import typing as t
 from urllib.parse import parse_qs, urlparse
 
-from scheduling_taps_common import CursorPaginator, PageShape, SchedulingAPIStream, malformed, page_body
 from singer_sdk import SchemaDirectory, StreamSchema
 from singer_sdk.authenticators import BearerTokenAuthenticator
 from typing_extensions import override
 
+from scheduling_taps_common import CursorPaginator, PageShape, SchedulingAPIStream, malformed, page_body
 from tap_calendly import schemas
 
 if t.TYPE_CHECKING:
     import requests
     from singer_sdk.helpers.types import Context
+
+    from tap_calendly.tap import TapCalendly
 
 SCHEMAS_DIR = SchemaDirectory(schemas)
 
@@ -58,18 +60,28 @@ class CalendlyStream(SchedulingAPIStream[str]):
     credential_setting = "api_key"
 
     @property
+    @override
+    def tap(self) -> TapCalendly:
+        # Only TapCalendly.discover_streams creates these streams.
+        return t.cast("TapCalendly", super().tap)
+
+    @property
+    @override
     def authenticator(self) -> BearerTokenAuthenticator:
         return BearerTokenAuthenticator(token=self.credential)
 
+    @override
     def get_new_paginator(self) -> CalendlyPaginator | None:
         return CalendlyPaginator()
 
+    @override
     def get_url_params(self, context: Context | None, next_page_token: str | None) -> dict[str, t.Any]:
         params: dict[str, t.Any] = {"count": PAGE_SIZE}
         if next_page_token:
             params["page_token"] = next_page_token
         return params
 
+    @override
     def fatal_error_hint(self, response: requests.Response) -> str:
         if response.status_code == 403 and "organization=" in (response.request.url or ""):
             return (
@@ -83,5 +95,6 @@ class CalendlyStream(SchedulingAPIStream[str]):
 class ScopedCalendlyStream(CalendlyStream):
     """An endpoint that needs ``organization=`` or ``user=``, as the ``scope`` setting says."""
 
+    @override
     def get_url_params(self, context: Context | None, next_page_token: str | None) -> dict[str, t.Any]:
-        return {**super().get_url_params(context, next_page_token), **self._tap.scope_params()}  # type: ignore[attr-defined]
+        return {**super().get_url_params(context, next_page_token), **self.tap.scope_params()}

@@ -5,15 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import typing as t
 
-from scheduling_taps_common import malformed, page_body
+from typing_extensions import override
 
+from scheduling_taps_common import malformed, page_body
 from tap_calendly.client import CalendlyStream, ScopedCalendlyStream
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterable
 
     import requests
-
     from singer_sdk.helpers.types import Context
 
 
@@ -23,12 +23,15 @@ class ApiUserStream(CalendlyStream):
     name = "api_user"
     path = "/users/me"
 
+    @override
     def get_new_paginator(self) -> None:
         return None
 
+    @override
     def get_url_params(self, context: Context | None, next_page_token: str | None) -> dict[str, t.Any]:
         return {}
 
+    @override
     def parse_response(self, response: requests.Response) -> Iterable[dict[str, t.Any]]:
         body = page_body(response)
         resource = body.get("resource") if isinstance(body, dict) else None
@@ -40,29 +43,37 @@ class ApiUserStream(CalendlyStream):
         """One ``GET /users/me``, with the shared retry policy."""
         return next(iter(super().get_records(None)))
 
+    @override
     def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
         # The tap already fetched this record to resolve the scope: do not ask twice.
-        yield self._tap.current_user  # type: ignore[attr-defined]
+        yield self.tap.current_user
 
 
 class EventTypesStream(ScopedCalendlyStream):
+    """Event types of the organization, or of the token's user (``scope: user``)."""
+
     name = "event_types"
     path = "/event_types"
     marks_complete_snapshots = True  # full list every run: vanished rows can be retired
 
 
 class GroupsStream(CalendlyStream):
+    """Groups of the organization (whatever the scope)."""
+
     name = "groups"
     path = "/groups"
     marks_complete_snapshots = True  # full list every run: vanished rows can be retired
 
+    @override
     def get_url_params(self, context: Context | None, next_page_token: str | None) -> dict[str, t.Any]:
         # /groups only accepts `organization`, whatever the scope.
-        organization = self._tap.organization_uri  # type: ignore[attr-defined]
+        organization = self.tap.organization_uri
         return {**super().get_url_params(context, next_page_token), "organization": organization}
 
 
 class OrganizationMembershipsStream(ScopedCalendlyStream):
+    """Memberships of the organization, or the token user's own (``scope: user``)."""
+
     name = "organization_memberships"
     path = "/organization_memberships"
     marks_complete_snapshots = True  # full list every run: vanished rows can be retired
@@ -84,6 +95,7 @@ class ScheduledEventsStream(ScopedCalendlyStream):
     replication_key_format = "%Y-%m-%dT%H:%M:%S.%fZ"  # 2026-01-02T10:00:00.123456Z
     is_sorted = False  # sorted by start_time, so the bookmark is only saved at the end
 
+    @override
     def get_url_params(self, context: Context | None, next_page_token: str | None) -> dict[str, t.Any]:
         params = super().get_url_params(context, next_page_token)
         params["sort"] = "start_time:asc"
@@ -102,6 +114,7 @@ class ScheduledEventsStream(ScopedCalendlyStream):
         lookback = dt.timedelta(days=self.config.get("lookback_days", 0))
         return (starting - lookback).astimezone(dt.timezone.utc)
 
+    @override
     def get_child_context(self, record: dict[str, t.Any], context: Context | None) -> dict[str, t.Any]:
         # `event` is already a field of every invitee, so the context adds no column.
         return {"event": record["uri"]}
@@ -117,9 +130,11 @@ class EventInviteesStream(CalendlyStream):
     # are re-read. One flat state entry instead of one per event ever synced.
     state_partitioning_keys: t.ClassVar[list[str]] = []
 
+    @override
     def get_url(self, context: Context | None) -> str:
-        event_uuid = str(context["event"]).rstrip("/").rsplit("/", 1)[-1]  # type: ignore[index]
+        event_uuid = str(self.parent_context(context)["event"]).rstrip("/").rsplit("/", 1)[-1]
         return f"{self.url_base}/scheduled_events/{event_uuid}/invitees"
 
+    @override
     def get_url_params(self, context: Context | None, next_page_token: str | None) -> dict[str, t.Any]:
         return {**super().get_url_params(context, next_page_token), "sort": "created_at:asc"}

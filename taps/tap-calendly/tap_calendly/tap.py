@@ -6,8 +6,9 @@ import typing as t
 from functools import cached_property
 
 from singer_sdk import typing as th
-from scheduling_taps_common import SchedulingTap, settings
+from typing_extensions import override
 
+from scheduling_taps_common import SchedulingTap, settings
 from tap_calendly import streams
 
 if t.TYPE_CHECKING:
@@ -64,8 +65,10 @@ class TapCalendly(SchedulingTap):
             per_minute=None,
             documented_limit="Calendly publishes no global limit; 429 answers are retried with Retry-After.",
         ),
+        settings.propagate_deletions(),
     ).to_dict()
 
+    @override
     def discover_streams(self) -> list[CalendlyStream]:
         return [
             streams.ApiUserStream(self),
@@ -84,9 +87,11 @@ class TapCalendly(SchedulingTap):
 
     @property
     def organization_uri(self) -> str:
-        return self.config.get("organization") or self.current_user["current_organization"]
+        """The organization to sync: the `organization` setting, else the token user's."""
+        return str(self.config.get("organization") or self.current_user["current_organization"])
 
     def scope_params(self) -> dict[str, str]:
+        """The query parameters that scope a list to the organization or to the token's user."""
         if self.config.get("scope", "organization") == "user":
             return {"user": self.current_user["uri"]}
         return {"organization": self.organization_uri}

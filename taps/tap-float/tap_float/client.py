@@ -1,5 +1,7 @@
-"""The Float base streams: Bearer auth, bare-array pages, ``page``/``per-page`` paging, and
-incremental reads on ``modified`` through ``modified_since``."""
+"""The Float base streams: Bearer auth, bare-array pages, ``page``/``per-page`` paging.
+
+Incremental streams read on ``modified`` through ``modified_since``.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +9,11 @@ import typing as t
 
 from singer_sdk import SchemaDirectory, StreamSchema
 from singer_sdk.authenticators import BearerTokenAuthenticator
-from scheduling_taps_common import PageShape, SchedulingAPIStream, malformed, page_body, sdk_private
-from scheduling_taps_common.settings import parse_datetime
 from singer_sdk.pagination import PageNumberPaginator
 from typing_extensions import override
 
+from scheduling_taps_common import PageShape, SchedulingAPIStream, malformed, page_body, sdk_private
+from scheduling_taps_common.settings import parse_datetime
 from tap_float import schemas
 
 if t.TYPE_CHECKING:
@@ -81,8 +83,10 @@ class FloatPaginator(PageNumberPaginator):
         previous, self._size = self._size, size
         if previous is None:
             return False
-        shrank = any(now is not None and before is not None and now < before for now, before in zip(size, previous))
-        grew = any(now is not None and before is not None and now > before for now, before in zip(size, previous))
+        known = zip(size, previous, strict=True)
+        pairs = [(now, before) for now, before in known if now is not None and before is not None]
+        shrank = any(now < before for now, before in pairs)
+        grew = any(now > before for now, before in pairs)
         self.list_changed = self.list_changed or shrank or grew
         self.list_shrank = self.list_shrank or shrank
         return shrank
@@ -101,17 +105,20 @@ class FloatStream(SchedulingAPIStream[int]):
     #: may retire the rows Float no longer lists (deleted records).
     marks_complete_snapshots = True
 
-    @property
-    def authenticator(self) -> BearerTokenAuthenticator:
-        return BearerTokenAuthenticator(token=self.credential)
-
     #: The paginator of the current listing (the SDK makes one per read).
     paginator: FloatPaginator | None = None
 
+    @property
+    @override
+    def authenticator(self) -> BearerTokenAuthenticator:
+        return BearerTokenAuthenticator(token=self.credential)
+
+    @override
     def get_new_paginator(self) -> FloatPaginator:
         self.paginator = FloatPaginator(PAGE_SIZE)
         return self.paginator
 
+    @override
     def write_snapshot_complete(self) -> None:
         if self.paginator is not None and self.paginator.list_changed:
             # Page-number paging over a list that changed mid-read can skip a row; marking this
@@ -124,16 +131,19 @@ class FloatStream(SchedulingAPIStream[int]):
             return
         super().write_snapshot_complete()
 
+    @override
     def get_url_params(self, context: Context | None, next_page_token: int | None) -> dict[str, t.Any]:
         return {"page": next_page_token or 1, "per-page": PAGE_SIZE}
 
-    def parse_response(self, response: requests.Response) -> Iterable[dict]:
+    @override
+    def parse_response(self, response: requests.Response) -> Iterable[dict[str, t.Any]]:
         if response.status_code == 204:
             return  # /status answers 204 with no body when there is nothing to list
         # Anything else must be JSON: an empty 200 is an error, never "no records" (a full-table
         # listing taken as complete and empty would retire every row in the destination).
         yield from super().parse_response(response)
 
+    @override
     def fatal_error_hint(self, response: requests.Response) -> str:
         if response.status_code == 403 and "html" in response.headers.get("Content-Type", ""):
             # Float's edge answers a request without Authorization with an HTML 403.
@@ -181,6 +191,7 @@ class IncrementalFloatStream(FloatStream):
             decoded.setdefault(self.replication_key, None)
         return decoded
 
+    @override
     def get_url_params(self, context: Context | None, next_page_token: int | None) -> dict[str, t.Any]:
         params = super().get_url_params(context, next_page_token)
         since = self.get_starting_replication_key_value(context)
@@ -188,6 +199,7 @@ class IncrementalFloatStream(FloatStream):
             params["modified_since"] = to_float_timestamp(since)
         return params
 
+    @override
     def compare_start_date(self, value: str, start_date_value: str) -> str:
         # The bookmark (RFC 3339, or Float's format when an earlier version saved it) and
         # start_date (any ISO-8601) compare as instants; the one that wins is kept as written.

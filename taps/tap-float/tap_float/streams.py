@@ -6,9 +6,9 @@ import datetime as dt
 import typing as t
 
 from singer_sdk.exceptions import FatalAPIError
+from typing_extensions import override
 
 from scheduling_taps_common.settings import parse_datetime
-
 from tap_float.client import FloatStream, IncrementalFloatStream
 
 if t.TYPE_CHECKING:
@@ -24,24 +24,32 @@ PUBLIC_HOLIDAYS_YEARS_AHEAD = 1
 
 
 class AccountsStream(FloatStream):
+    """Accounts: the people who can log in to Float, with their access rights."""
+
     name = "accounts"
     path = "/accounts"
     primary_keys = ("account_id",)
 
 
 class DepartmentsStream(FloatStream):
+    """Departments people belong to."""
+
     name = "departments"
     path = "/departments"
     primary_keys = ("department_id",)
 
 
 class PeopleStream(IncrementalFloatStream):
+    """People (the team being scheduled), incremental on ``modified``."""
+
     name = "people"
     path = "/people"
     primary_keys = ("people_id",)
 
 
 class RolesStream(FloatStream):
+    """Roles people can have."""
+
     name = "roles"
     path = "/roles"
     primary_keys = ("id",)
@@ -58,9 +66,11 @@ class PublicHolidaysStream(FloatStream):
     path = "/public-holidays"
     primary_keys = ("id", "region")
 
+    @override
     def get_url_params(self, context: Context | None, next_page_token: int | None) -> dict[str, t.Any]:
         start, end = public_holidays_window(self.config, dt.datetime.now(dt.timezone.utc).date())
-        return {**super().get_url_params(context, next_page_token), "start_date": start.isoformat(), "end_date": end.isoformat()}
+        window = {"start_date": start.isoformat(), "end_date": end.isoformat()}
+        return {**super().get_url_params(context, next_page_token), **window}
 
 
 class HolidaysStream(FloatStream):
@@ -72,10 +82,13 @@ class HolidaysStream(FloatStream):
 
 
 class ProjectsStream(IncrementalFloatStream):
+    """Projects with their task labels and team, incremental on ``modified``."""
+
     name = "projects"
     path = "/projects"
     primary_keys = ("project_id",)
 
+    @override
     def get_url_params(self, context: Context | None, next_page_token: int | None) -> dict[str, t.Any]:
         # The task labels and team come only with expand= (as in Airbyte's newer manifest).
         return {**super().get_url_params(context, next_page_token), "expand": "project_tasks,project_team"}
@@ -90,28 +103,37 @@ class StatusStream(FloatStream):
 
 
 class TimeOffStream(FloatStream):
+    """Time off booked for people."""
+
     name = "time_off"
     path = "/timeoffs"
     primary_keys = ("timeoff_id",)
 
 
 class TimeOffTypesStream(FloatStream):
+    """Types of time off (holiday, sick leave, ...)."""
+
     name = "timeoff_types"
     path = "/timeoff-types"
     primary_keys = ("timeoff_type_id",)
 
 
 class ClientsStream(FloatStream):
+    """Clients projects belong to."""
+
     name = "clients"
     path = "/clients"
     primary_keys = ("client_id",)
 
 
 class PhasesStream(FloatStream):
+    """Project phases with their task labels and team."""
+
     name = "phases"
     path = "/phases"
     primary_keys = ("phase_id",)
 
+    @override
     def get_url_params(self, context: Context | None, next_page_token: int | None) -> dict[str, t.Any]:
         return {**super().get_url_params(context, next_page_token), "expand": "phase_tasks,phase_team"}
 
@@ -125,6 +147,8 @@ class ProjectTasksStream(FloatStream):
 
 
 class MilestonesStream(FloatStream):
+    """Project milestones."""
+
     name = "milestones"
     path = "/milestones"
     primary_keys = ("milestone_id",)
@@ -149,11 +173,13 @@ class LoggedTimeStream(IncrementalFloatStream):
     path = "/logged-time"
     primary_keys = ("logged_time_id",)
 
+    @override
     def validate_response(self, response: requests.Response) -> None:
         if response.status_code == 403 and "time tracking" in self.api_error_detail(response).lower():
             raise TimeTrackingDisabledError(self.response_error_message(response))
         super().validate_response(response)
 
+    @override
     def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
         try:
             yield from super().get_records(context)

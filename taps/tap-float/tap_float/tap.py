@@ -5,8 +5,9 @@ from __future__ import annotations
 import typing as t
 
 from singer_sdk import typing as th
-from scheduling_taps_common import SchedulingTap, settings
+from typing_extensions import override
 
+from scheduling_taps_common import SchedulingTap, settings
 from tap_float import streams
 
 if t.TYPE_CHECKING:
@@ -51,8 +52,10 @@ class TapFloat(SchedulingTap):
                 "(shared by all its integrations); 429 answers are retried with Retry-After."
             ),
         ),
+        settings.propagate_deletions(),
     ).to_dict()
 
+    @override
     def discover_streams(self) -> list[FloatStream]:
         return [stream_type(self) for stream_type in streams.STREAM_TYPES]
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import typing as t
 
-from scheduling_taps_common import CursorPaginator, PageShape, SchedulingAPIStream, backoff_waits, malformed, page_body
 from singer_sdk import SchemaDirectory, StreamSchema
 from singer_sdk.authenticators import APIKeyAuthenticator
 from typing_extensions import override
 
+from scheduling_taps_common import CursorPaginator, PageShape, SchedulingAPIStream, backoff_waits, malformed, page_body
 from tap_luma import schemas
 
 if t.TYPE_CHECKING:
@@ -45,7 +45,7 @@ class LumaCursorPaginator(CursorPaginator):
         cursor = body.get("next_cursor")
         if not cursor or not isinstance(cursor, str):
             raise malformed(response, "`has_more` is true but `next_cursor` is missing")
-        return cursor
+        return str(cursor)
 
 
 class LumaStream(SchedulingAPIStream[str | None]):
@@ -59,23 +59,25 @@ class LumaStream(SchedulingAPIStream[str | None]):
     credential_setting = "api_key"
     #: Class attribute so tests can shorten it; see RATE_LIMIT_BLOCK_SECONDS.
     rate_limit_block_seconds: t.ClassVar[float] = RATE_LIMIT_BLOCK_SECONDS
+    #: Both streams list everything every run (Luma has no "changed since" filter): the guests'
+    #: listing is complete when the events' is, so one run retires cancelled events and guests.
+    marks_complete_snapshots = True
 
     @property
-    def marks_complete_snapshots(self) -> bool:  # type: ignore[override]
-        # Both streams are full table; retiring vanished rows is the user's choice.
-        return bool(self.config.get("emit_activate_version_messages"))
-
-    @property
+    @override
     def authenticator(self) -> APIKeyAuthenticator:
         return APIKeyAuthenticator(key="x-luma-api-key", value=self.credential, location="header")
 
+    @override
     def backoff_wait_generator(self) -> Generator[float, t.Any, None]:
         # The shared waits (Retry-After, else 2/4/8 s), but a bare 429 waits out Luma's block.
         return backoff_waits(rate_limit_wait=self.rate_limit_block_seconds)
 
+    @override
     def get_new_paginator(self) -> LumaCursorPaginator:
         return LumaCursorPaginator()
 
+    @override
     def get_url_params(self, context: Context | None, next_page_token: str | None) -> dict[str, t.Any]:
         params: dict[str, t.Any] = {"pagination_limit": PAGE_SIZE}
         if next_page_token:
@@ -95,6 +97,7 @@ class LumaStream(SchedulingAPIStream[str | None]):
         """The record of one entry (subclasses add entry-level fields)."""
         return record
 
+    @override
     def fatal_error_hint(self, response: requests.Response) -> str:
         if response.status_code == 400 and not str(self.config.get("api_key") or "").strip():
             return "Luma answers 400 to a missing or blank API key: set the `api_key` setting."

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import typing as t
 
+from typing_extensions import override
+
 from tap_luma.client import LumaStream
 
 if t.TYPE_CHECKING:
@@ -23,12 +25,14 @@ class EventsStream(LumaStream):
     path = "/public/v1/calendar/list-events"
     entry_key = "event"
 
+    @override
     def unwrap(self, entry: dict[str, t.Any], record: dict[str, t.Any]) -> dict[str, t.Any]:
         # The event's tags travel next to it in the entry, not inside it.
         if "tags" in entry and "tags" not in record:
             return {**record, "tags": entry["tags"]}
         return record
 
+    @override
     def get_child_context(self, record: dict[str, t.Any], context: Context | None) -> dict[str, t.Any]:
         return {"event_api_id": record["api_id"]}
 
@@ -49,28 +53,14 @@ class EventGuestsStream(LumaStream):
     # No bookmark per event: one flat state entry rather than one per event ever synced.
     state_partitioning_keys: t.ClassVar[list[str]] = []
 
+    @override
     def get_url_params(self, context: Context | None, next_page_token: str | None) -> dict[str, t.Any]:
         params = super().get_url_params(context, next_page_token)
-        return {"event_api_id": context["event_api_id"], **params}  # type: ignore[index]
+        return {"event_api_id": self.parent_context(context)["event_api_id"], **params}
 
-    # -- one SCHEMA per run, not one per event ------------------------------------------------------
-    #
-    # The SDK syncs a child stream once per parent record and re-sends SCHEMA each time. It is
-    # identical for every event of a run, and loaders that flush on each SCHEMA (PyPI
-    # target-duckdb) would do one tiny load per event (measured: `meltano run` of 69 events took
-    # 52 s, 28 s without). This private SDK hook is the only place to stop it;
-    # tests/luma/test_requests.py checks that the message goes out once.
-    _schema_sent = False
-
-    def _write_schema_message(self) -> None:
-        if not self._schema_sent:
-            super()._write_schema_message()
-            self._schema_sent = True
-
-    # -- records ---------------------------------------------------------------------------------
-
+    @override
     def post_process(self, row: dict[str, t.Any], context: Context | None = None) -> dict[str, t.Any] | None:
         # Set here, not left to the SDK: it copies only *state partition* keys into child
         # records, and state_partitioning_keys is empty.
-        row["event_api_id"] = context["event_api_id"]  # type: ignore[index]
+        row["event_api_id"] = self.parent_context(context)["event_api_id"]
         return super().post_process(row, context)

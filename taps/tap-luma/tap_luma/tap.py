@@ -5,9 +5,10 @@ from __future__ import annotations
 import typing as t
 from functools import cached_property
 
-from scheduling_taps_common import RequestPacer, SchedulingTap, settings
 from singer_sdk import typing as th
+from typing_extensions import override
 
+from scheduling_taps_common import RequestPacer, SchedulingTap, settings
 from tap_luma import streams
 
 if t.TYPE_CHECKING:
@@ -46,25 +47,20 @@ class TapLuma(SchedulingTap):
             th.IntegerType(minimum=0),
             default=500,
             title="Max requests per five minutes",
-            description=f"Client-side pacing: at most this many requests in any 300 seconds (0 = no limit). {DOCUMENTED_LIMITS}",
-        ),
-        th.Property(
-            "emit_activate_version_messages",
-            th.BooleanType,
-            default=False,
-            title="Emit ACTIVATE_VERSION messages",
             description=(
-                "Both streams are full-table: with this on, each sync ends with ACTIVATE_VERSION so a "
-                "loader that supports it removes (or soft-deletes) rows of events and guests that no "
-                "longer exist in Luma. Off (default): such rows stay, as with dlt's merge."
+                "Client-side pacing: at most this many requests in any 300 seconds (0 = no limit). "
+                f"{DOCUMENTED_LIMITS}"
             ),
         ),
+        settings.propagate_deletions(),
     ).to_dict()
 
+    @override
     def discover_streams(self) -> list[LumaStream]:
         return [streams.EventsStream(self), streams.EventGuestsStream(self)]
 
     @cached_property
+    @override
     def request_pacer(self) -> RequestPacer:
         """Shared by both streams: Luma counts requests per calendar key."""
         windows = (

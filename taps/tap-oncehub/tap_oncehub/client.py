@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import typing as t
 
-from scheduling_taps_common import PageShape, SchedulingAPIStream
 from singer_sdk import SchemaDirectory, StreamSchema
 from singer_sdk.authenticators import APIKeyAuthenticator
+from typing_extensions import override
 
+from scheduling_taps_common import PageShape, SchedulingAPIStream
 from tap_oncehub import schemas
 from tap_oncehub.pagination import LastIdPaginator
 
@@ -33,6 +34,7 @@ class OnceHubStream(SchedulingAPIStream[str | None]):
     marks_complete_snapshots = True
 
     @property
+    @override
     def url_base(self) -> str:
         # The docs give the base URL as https://api.oncehub.com/v2; accept that spelling of
         # `api_url` too instead of requesting /v2/v2/... and failing with a 404.
@@ -40,23 +42,28 @@ class OnceHubStream(SchedulingAPIStream[str | None]):
         return base.removesuffix("/v2")
 
     @property
+    @override
     def authenticator(self) -> APIKeyAuthenticator:
         return APIKeyAuthenticator(key="API-Key", value=self.credential, location="header")
 
     @property
+    @override
     def http_headers(self) -> dict[str, str]:
         # The API introduction asks every client to send JSON content type headers.
         return {**super().http_headers, "Accept": "application/json", "Content-Type": "application/json"}
 
+    @override
     def get_new_paginator(self) -> LastIdPaginator:
         return LastIdPaginator(PAGE_SIZE)
 
+    @override
     def get_url_params(self, context: Context | None, next_page_token: str | None) -> dict[str, t.Any]:
         params: dict[str, t.Any] = {"limit": PAGE_SIZE}
         if next_page_token:
             params["after"] = next_page_token
         return params
 
+    @override
     def fatal_error_hint(self, response: requests.Response) -> str:
         if response.status_code == 403:
             return (

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import typing as t
 
-from scheduling_taps_common import CursorPaginator, malformed, page_body
 from typing_extensions import override
+
+from scheduling_taps_common import CursorPaginator, malformed, page_body
 
 if t.TYPE_CHECKING:
     import requests
@@ -39,7 +40,8 @@ class LastIdPaginator(CursorPaginator):
         if not more:
             return None
         if not records:
-            raise malformed(response, "the API says more pages follow, but this page is empty: there is no last ID to continue after")
+            problem = "the API says more pages follow, but this page is empty: there is no last ID to continue after"
+            raise malformed(response, problem)
         last_id = records[-1].get("id")
         if not isinstance(last_id, str) or not last_id:
             raise malformed(response, "the page's last record has no `id` to continue after")

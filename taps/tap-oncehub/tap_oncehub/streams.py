@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import typing as t
 
-from scheduling_taps_common.settings import parse_datetime
+from typing_extensions import override
 
+from scheduling_taps_common.settings import parse_datetime
 from tap_oncehub.client import OnceHubStream
 
 if t.TYPE_CHECKING:
@@ -43,6 +44,7 @@ class BookingsStream(OnceHubStream):
     is_sorted = False
     marks_complete_snapshots = False  # a read filtered by last_updated_time.gt is not a complete list
 
+    @override
     def get_url_params(self, context: Context | None, next_page_token: str | None) -> dict[str, t.Any]:
         params = super().get_url_params(context, next_page_token)
         updated_after = self.updated_after(context)
@@ -58,6 +60,7 @@ class BookingsStream(OnceHubStream):
         day = starting.astimezone(dt.timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
         return day - OVERLAP
 
+    @override
     def post_process(self, row: dict[str, t.Any], context: Context | None = None) -> dict[str, t.Any] | None:
         if self._before_start_date(row.get("last_updated_time")):
             return None
@@ -75,26 +78,36 @@ class BookingsStream(OnceHubStream):
 
 
 class BookingPagesStream(OnceHubStream):
+    """Booking pages: what people book through."""
+
     name = "booking_pages"
     path = "/v2/booking-pages"
 
 
 class EventTypesStream(OnceHubStream):
+    """Event types: the kinds of meeting that can be booked."""
+
     name = "event_types"
     path = "/v2/event-types"
 
 
 class MasterPagesStream(OnceHubStream):
+    """Master pages: pages that route a booking to one of several booking pages."""
+
     name = "master_pages"
     path = "/v2/master-pages"
 
 
 class UsersStream(OnceHubStream):
+    """Users of the OnceHub account."""
+
     name = "users"
     path = "/v2/users"
 
 
 class TeamsStream(OnceHubStream):
+    """Teams of users."""
+
     name = "teams"
     path = "/v2/teams"
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from scheduling_taps_common import SchedulingTap, settings
-from singer_sdk import typing as th
+import typing as t
 
+from singer_sdk import typing as th
+from typing_extensions import override
+
+from scheduling_taps_common import SchedulingTap, settings
 from tap_oncehub import streams
-from tap_oncehub.client import OnceHubStream
+
+if t.TYPE_CHECKING:
+    from tap_oncehub.client import OnceHubStream
 
 
 class TapOnceHub(SchedulingTap):
@@ -34,8 +39,10 @@ class TapOnceHub(SchedulingTap):
                 "that network jitter never puts a sixth request into one second of the server's clock."
             ),
         ),
+        settings.propagate_deletions(),
     ).to_dict()
 
+    @override
     def discover_streams(self) -> list[OnceHubStream]:
         return [
             streams.BookingsStream(self),

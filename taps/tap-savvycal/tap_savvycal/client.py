@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import typing as t
 
-from scheduling_taps_common import CursorPaginator, PageShape, SchedulingAPIStream, page_body
 from singer_sdk import SchemaDirectory, StreamSchema
 from singer_sdk.authenticators import BearerTokenAuthenticator
 from typing_extensions import override
 
+from scheduling_taps_common import CursorPaginator, PageShape, SchedulingAPIStream, page_body
 from tap_savvycal import schemas
 
 if t.TYPE_CHECKING:
@@ -29,16 +29,17 @@ class SavvyCalPaginator(CursorPaginator):
 
     @override
     def next_cursor(self, response: requests.Response) -> str | None:
-        return page_body(response)["metadata"]["after"]
+        after = page_body(response)["metadata"]["after"]  # a string or null: PAGINATED_LIST checked it
+        return None if after is None else str(after)
 
 
 class SavvyCalStream(SchedulingAPIStream[str]):
     """A SavvyCal list endpoint (a "Paginated List": ``entries`` plus ``metadata`` cursors).
 
     SavvyCal has no "changed since" filter, so every stream is a full-table snapshot: each run
-    reads the whole list and the target upserts by ``id``. When the list has been read to the
-    end, the stream emits ACTIVATE_VERSION so that a target which supports it can also remove
-    the rows the API no longer lists (deleted links, events outside the configured filter).
+    reads the whole list and the target upserts by ``id``. With ``propagate_deletions`` on, a list
+    read to the end is followed by ACTIVATE_VERSION, so that a target which supports it can also
+    remove the rows the API no longer lists (deleted links, events outside the configured filter).
     """
 
     page_shape = PAGINATED_LIST
@@ -48,14 +49,17 @@ class SavvyCalStream(SchedulingAPIStream[str]):
     credential_setting = "api_key"
 
     @property
+    @override
     def authenticator(self) -> BearerTokenAuthenticator:
         return BearerTokenAuthenticator(token=self.credential)
 
     # -- paging -------------------------------------------------------------------------------
 
+    @override
     def get_new_paginator(self) -> SavvyCalPaginator:
         return SavvyCalPaginator()
 
+    @override
     def get_url_params(self, context: Context | None, next_page_token: str | None) -> dict[str, t.Any]:
         params: dict[str, t.Any] = {"limit": PAGE_SIZE}
         if next_page_token:
@@ -64,8 +68,9 @@ class SavvyCalStream(SchedulingAPIStream[str]):
 
     # -- errors -------------------------------------------------------------------------------
 
+    @override
     def api_error_detail(self, response: requests.Response) -> str:
-        """SavvyCal errors are ``{"errors": [{"message": ...}]}`` (429: ``detail`` instead)."""
+        # SavvyCal errors are `{"errors": [{"message": ...}]}` (429: `detail` instead).
         try:
             body = response.json()
         except ValueError:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import typing as t
 
-from scheduling_taps_common import PageShape, page_body
+from typing_extensions import override
 
+from scheduling_taps_common import PageShape, page_body
 from tap_savvycal.client import PAGINATED_LIST, SavvyCalPaginator, SavvyCalStream
 
 if t.TYPE_CHECKING:
@@ -26,6 +27,7 @@ class EventsStream(SavvyCalStream):
     name = "events"
     path = "/v1/events"
 
+    @override
     def get_url_params(self, context: Context | None, next_page_token: str | None) -> dict[str, t.Any]:
         return {
             **super().get_url_params(context, next_page_token),
@@ -48,6 +50,7 @@ BARE_ARRAY = PageShape(records=None)
 class TimezonesPaginator(SavvyCalPaginator):
     """A bare array is the whole list; a Paginated List pages as usual."""
 
+    @override
     def next_cursor(self, response: requests.Response) -> str | None:
         if isinstance(page_body(response), list):
             return None
@@ -66,13 +69,16 @@ class TimezonesStream(SavvyCalStream):
     name = "timezones"
     path = "/v1/time_zones"
 
+    @override
     def get_url_params(self, context: Context | None, next_page_token: str | None) -> dict[str, t.Any]:
         # The documented call has no parameters; a cursor is only ever followed if one came back.
         return {"after": next_page_token} if next_page_token else {}
 
+    @override
     def get_new_paginator(self) -> TimezonesPaginator:
         return TimezonesPaginator()
 
+    @override
     def parse_response(self, response: requests.Response) -> Iterable[dict[str, t.Any]]:
         shape = BARE_ARRAY if isinstance(page_body(response), list) else PAGINATED_LIST
         yield from shape.records_of(response)

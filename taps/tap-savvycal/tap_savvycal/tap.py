@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from scheduling_taps_common import SchedulingTap, settings
-from singer_sdk import typing as th
+import typing as t
 
+from singer_sdk import typing as th
+from typing_extensions import override
+
+from scheduling_taps_common import SchedulingTap, settings
 from tap_savvycal import streams
-from tap_savvycal.client import SavvyCalStream
+
+if t.TYPE_CHECKING:
+    from tap_savvycal.client import SavvyCalStream
 
 
 class TapSavvyCal(SchedulingTap):
@@ -54,8 +59,10 @@ class TapSavvyCal(SchedulingTap):
                 "after the server's retry-after."
             ),
         ),
+        settings.propagate_deletions(),
     ).to_dict()
 
+    @override
     def discover_streams(self) -> list[SavvyCalStream]:
         return [
             streams.EventsStream(self),

@@ -1,0 +1,1 @@
+"""The JSON schemas of the Calendly streams, one file per stream."""

@@ -1,0 +1,1 @@
+"""The JSON schemas of the Luma streams, one file per stream."""

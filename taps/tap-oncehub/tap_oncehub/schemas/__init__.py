@@ -1,0 +1,1 @@
+"""The JSON schemas of the OnceHub streams, one file per stream."""
