@@ -21,7 +21,7 @@ PACKAGES := taps/scheduling-taps-common $(foreach t,calendly luma float savvycal
 	targets/target-duckdb sandbox
 DIST ?= dist
 
-.PHONY: demo test lint dist sandbox install install-dev clean
+.PHONY: demo test lint dist sandbox status install install-dev clean
 demo: install
 	$(BIN)/python scripts/demo.py
 
@@ -44,6 +44,10 @@ $(DIST)/.built: $(VENV)/.runtime $(PACKAGE_FILES) $(wildcard taps/*/README.md) s
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/mypy $(TYPED)
+
+# Per environment, tap and table: the last run, rows, last load and bookmark.
+status: install
+	$(BIN)/python scripts/status.py
 
 # The local API sandbox in the foreground (Ctrl-C stops it); its URLs go to output/sandbox.env.
 sandbox: install

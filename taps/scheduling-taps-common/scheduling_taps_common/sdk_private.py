@@ -6,6 +6,7 @@ The SDK offers no public way to do these things; each is behind one typed functi
 
 from __future__ import annotations
 
+import logging
 import typing as t
 
 from singer_sdk.helpers._state import PROGRESS_MARKERS
@@ -40,9 +41,45 @@ def keep_previous_bookmark(state: dict[str, t.Any]) -> None:
     state.pop(PROGRESS_MARKERS, None)
 
 
-def is_stream_failure_log(message: str) -> bool:
-    """Whether ``message`` is the SDK's generic log line for a stream whose sync raised.
 
-    The taps log the cause in one line of their own, so this line is only noise next to it.
+
+#: The SDK's log lines that repeat per parent record or say what the taps already handle, as
+#: the SDK writes them (message templates): quiet unless the log level is DEBUG.
+_CHATTER = frozenset(
+    {
+        "Beginning sync of '%s' in %s mode",
+        "Beginning sync of '%s' in %s mode with context keys: %s",
+        "Starting incremental sync of '%s' with bookmark value: %s",
+        "Added '%s' as child stream to '%s'",
+        "Skipping parse of env var settings...",
+        # Our unsorted streams save their bookmark at the end of the stream on purpose.
+        "Stream is assumed to be unsorted, progress is not resumable if interrupted",
+        _STREAM_FAILURE_LOG,
+    }
+)
+
+
+class _QuietSdkChatter(logging.Filter):
+    """Drops :data:`_CHATTER` lines, unless their logger is at DEBUG level."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.msg not in _CHATTER:
+            return True
+        return logging.getLogger(record.name).isEnabledFor(logging.DEBUG)
+
+
+_QUIET = _QuietSdkChatter()
+
+
+def quiet_sdk_chatter(metrics_logger: logging.Logger) -> None:
+    """Keep the SDK's per-parent and per-request lines out of an INFO log.
+
+    The filter goes on the root logger's handlers (a logger's own filters do not apply to the
+    records of its child loggers, such as each stream's); the SDK's METRIC lines go up to
+    WARNING. At DEBUG level (``<TAP>_LOGLEVEL=DEBUG``) everything stays.
     """
-    return message == _STREAM_FAILURE_LOG
+    for handler in logging.getLogger().handlers:
+        if _QUIET not in handler.filters:
+            handler.addFilter(_QUIET)
+    if not metrics_logger.isEnabledFor(logging.DEBUG):
+        metrics_logger.setLevel(logging.WARNING)

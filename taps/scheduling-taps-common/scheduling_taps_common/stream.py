@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import logging
 import typing as t
 from functools import cached_property
 from urllib.parse import urlparse
@@ -103,12 +102,6 @@ class SchedulingAPIStream(SnapshotStream, RESTStream[_TToken]):
     def timeout(self) -> int:
         return self.tap.request_timeout
 
-    @override
-    def log(self, message: str, *args: t.Any, level: int = logging.INFO, **kwargs: t.Any) -> None:
-        if sdk_private.is_stream_failure_log(message):
-            level = logging.DEBUG  # the tap's own one-line error follows, with the cause
-        super().log(message, *args, level=level, **kwargs)
-
     # -- retries ----------------------------------------------------------------------------
 
     @override
@@ -128,8 +121,11 @@ class SchedulingAPIStream(SnapshotStream, RESTStream[_TToken]):
     def request_decorator(self, func: Callable) -> Callable:
         pacer = self.request_pacer
 
+        report = self.tap.sync_reporter.report(self.name)
+
         def paced(*args: t.Any, **kwargs: t.Any) -> t.Any:
             pacer.wait()
+            report.requests += 1
             return func(*args, **kwargs)
 
         # Pacing sits inside the retry loop, so retries are paced too. The SDK's decorator would
@@ -223,12 +219,57 @@ class SchedulingAPIStream(SnapshotStream, RESTStream[_TToken]):
 
     @override
     def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
+        reporter = self.tap.sync_reporter
         if self.parent_stream_type is not None:
+            report = reporter.report(self.name)
+            report.parents += 1
+            report.parent_stream = self.parent_stream_name
             yield from self._records_of_a_parent(context)
-        elif self.propagates_deletions:
-            yield from self.complete_listing(super().get_records(context))
+            return
+        reporter.started(self.name, self.logger, self.sync_mode())
+        if self.propagates_deletions:
+            yield from self.complete_listing(self.read_records(context))
         else:
-            yield from super().get_records(context)
+            yield from self.read_records(context)
+        reporter.finished(self.name, self.logger, children=self.selected_descendants())
+
+    def read_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
+        """This stream's records for ``context``: the SDK's requests, pages and post-processing.
+
+        :meth:`get_records` adds what every stream does around them (the log lines, deletions,
+        the rule for vanished parents); a stream that gets its records another way overrides this.
+        """
+        yield from super().get_records(context)
+
+    @cached_property
+    def parent_stream_name(self) -> str | None:
+        """The name of the stream whose records this child stream is read for."""
+        parent = self.parent_stream_type
+        return next((s.name for s in self.tap.streams.values() if parent and type(s) is parent), None)
+
+    def sync_mode(self) -> str:
+        """How this run reads the stream, for the log: full table, or incremental from where."""
+        if not self.replication_key:
+            return "full table"
+        start = self.get_starting_replication_key_value(None)
+        return f"incremental on `{self.replication_key}` from {start}" if start else "incremental, from the beginning"
+
+    def selected_descendants(self) -> list[str]:
+        """Names of the selected child streams read along with this one, depth first."""
+        names = []
+        for child in self.child_streams:
+            if child.selected:
+                names.append(child.name)
+                if isinstance(child, SchedulingAPIStream):
+                    names += child.selected_descendants()
+        return names
+
+    def progress_detail(self) -> str:
+        """What a progress line adds to the counts; empty by default.
+
+        An API that announces its page count says which page of how many.
+        """
+        return ""
 
     def parent_context(self, context: Context | None) -> Context:
         """A child stream's ``context``: the child context its parent record gave (never None)."""
@@ -241,7 +282,7 @@ class SchedulingAPIStream(SnapshotStream, RESTStream[_TToken]):
         # for its children (404) is skipped with a warning, because it has no children any more
         # and the parent's own row is the parent listing's business. 401/403 stay fatal.
         try:
-            yield from super().get_records(context)
+            yield from self.read_records(context)
         except ParentVanishedError as error:
             self.logger.warning("Skipping '%s' of a parent that vanished during the sync: %s", self.name, error)
 
@@ -256,7 +297,10 @@ class SchedulingAPIStream(SnapshotStream, RESTStream[_TToken]):
 
     @override
     def post_process(self, row: dict[str, t.Any], context: Context | None = None) -> dict[str, t.Any] | None:
-        # Subclasses that add their own post-processing call this first.
+        # Subclasses that add their own post-processing call this last, for the rows they keep.
+        reporter = self.tap.sync_reporter
+        reporter.report(self.name).records += 1
+        reporter.progress(self.name, self.logger, self.progress_detail())
         return self.record_decoder(row)
 
     # -- bookmarks --------------------------------------------------------------------------

@@ -10,13 +10,14 @@ import typing as t
 from functools import cached_property
 
 import requests
-from singer_sdk import Tap
+from singer_sdk import Tap, metrics
 from singer_sdk.exceptions import ConfigValidationError, FatalAPIError, RetriableAPIError
 from singer_sdk.helpers.capabilities import CapabilitiesEnum, PluginCapabilities, TapCapabilities
 from typing_extensions import override
 
-from scheduling_taps_common import settings
+from scheduling_taps_common import sdk_private, settings
 from scheduling_taps_common.pacing import RequestPacer
+from scheduling_taps_common.reporting import SyncReporter
 from scheduling_taps_common.retry import MAX_RETRIES
 from scheduling_taps_common.writer import OneSchemaPerStreamWriter
 
@@ -44,6 +45,8 @@ class SchedulingTap(Tap):
         # The SDK checks types, ranges and required settings; formats (`start_date`, `api_url`)
         # are checked here, and all problems are reported together, before any request.
         problems: list[str] = []
+        # Before the SDK's first log line; the METRIC level is set again below, after the SDK's.
+        sdk_private.quiet_sdk_chatter(metrics.get_metrics_logger())
         try:
             super().__init__(*args, validate_config=validate_config, **kwargs)
         except ConfigValidationError as error:
@@ -52,6 +55,12 @@ class SchedulingTap(Tap):
             problems += settings.format_problems(self.config, self.config_jsonschema)
         if problems:
             raise ConfigValidationError("Config validation failed", errors=problems)
+        sdk_private.quiet_sdk_chatter(self.metrics_logger)
+
+    @cached_property
+    def sync_reporter(self) -> SyncReporter:
+        """What each stream of this run did: start, progress and end lines."""
+        return SyncReporter()
 
     @cached_property
     def request_pacer(self) -> RequestPacer:

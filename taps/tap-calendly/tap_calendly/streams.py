@@ -41,10 +41,10 @@ class ApiUserStream(CalendlyStream):
 
     def fetch_current_user(self) -> dict[str, t.Any]:
         """One ``GET /users/me``, with the shared retry policy."""
-        return next(iter(super().get_records(None)))
+        return next(iter(super().read_records(None)))
 
     @override
-    def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
+    def read_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
         # The tap already fetched this record to resolve the scope: do not ask twice.
         yield self.tap.current_user
 

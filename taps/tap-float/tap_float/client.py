@@ -77,6 +77,11 @@ class FloatPaginator(PageNumberPaginator):
             return self.current_value < page_count
         return len(page_body(response)) >= self.page_size
 
+    @property
+    def page_count(self) -> int | None:
+        """The number of pages the last answer announced, if it announced one."""
+        return self._size[1] if self._size is not None else None
+
     def _watch_size(self, total: int | None, page_count: int | None) -> bool:
         """Record the list's size; True when it is smaller than on an earlier page."""
         size = (total, page_count)
@@ -117,6 +122,13 @@ class FloatStream(SchedulingAPIStream[int]):
     def get_new_paginator(self) -> FloatPaginator:
         self.paginator = FloatPaginator(PAGE_SIZE)
         return self.paginator
+
+    @override
+    def progress_detail(self) -> str:
+        # Float announces its page count (X-Pagination-Page-Count): say how far the read is.
+        if self.paginator is None or self.paginator.page_count is None:
+            return ""
+        return f"page {self.paginator.current_value} of {self.paginator.page_count}"
 
     @override
     def write_snapshot_complete(self) -> None:
