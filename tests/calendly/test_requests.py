@@ -93,10 +93,15 @@ def test_later_runs_start_the_window_at_the_bookmark_minus_the_lookback(start_fa
     fake = start_fake("calendly", seed=3, scale=0.1)
     state = {
         "bookmarks": {
-            "scheduled_events": {"replication_key": "updated_at", "replication_key_value": "2026-06-20T12:00:00.000000Z"}
+            "scheduled_events": {
+                "replication_key": "updated_at",
+                "replication_key_value": "2026-06-20T12:00:00.000000Z",
+            }
         }
     }
-    run = run_tap("tap-calendly", config(fake, start_date="2020-01-01T00:00:00Z", lookback_days=10), tmp_path, state=state)
+    run = run_tap(
+        "tap-calendly", config(fake, start_date="2020-01-01T00:00:00Z", lookback_days=10), tmp_path, state=state
+    )
     assert run.returncode == 0, run.stderr
     assert {c.arg("min_start_time") for c in fake.requests_to("^/scheduled_events$")} == {"2026-06-10T12:00:00.000000Z"}
     # The new bookmark is the newest updated_at seen (never later than the run's start).

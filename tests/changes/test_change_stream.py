@@ -45,12 +45,22 @@ pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("meltano_plugins")]
 #: case -> (api, tap, selected streams, streams checked, fake scale, mutate size)
 CASES: dict[str, tuple[str, str, tuple[str, ...], tuple[str, ...], float, int]] = {
     "calendly-scheduled_events": (
-        "calendly", "tap-calendly", ("scheduled_events", "event_invitees"), ("scheduled_events", "event_invitees"), 0.05, 2
+        "calendly",
+        "tap-calendly",
+        ("scheduled_events", "event_invitees"),
+        ("scheduled_events", "event_invitees"),
+        0.05,
+        2,
     ),
     # booking_pages first: its STATE comes before the bookings, so a kill can land after a STATE.
     "oncehub-bookings": ("oncehub", "tap-oncehub", ("booking_pages", "bookings"), ("bookings",), 0.05, 3),
     "float-incremental": (
-        "float", "tap-float", ("logged_time", "people", "projects", "tasks"), ("logged_time", "people", "projects", "tasks"), 0.05, 3
+        "float",
+        "tap-float",
+        ("logged_time", "people", "projects", "tasks"),
+        ("logged_time", "people", "projects", "tasks"),
+        0.05,
+        3,
     ),
 }
 
@@ -104,7 +114,9 @@ class Checker:
         for stream, expected in self.source().items():
             loaded = self.destination(stream)
             extra = loaded.keys() - expected.keys()
-            assert extra <= self.ever[stream], f"{where}: {stream} holds rows the source never had: {sorted(map(str, extra))[:3]}"
+            assert extra <= self.ever[stream], (
+                f"{where}: {stream} holds rows the source never had: {sorted(map(str, extra))[:3]}"
+            )
             current = {k: v for k, v in loaded.items() if k not in extra}
             assert_same(current, expected, f"{where}: {stream} vs the fake")
 
@@ -136,7 +148,9 @@ def run_sequence(case: str, steps: list[tuple[t.Any, ...]]) -> None:
         if steps == EXPLICIT:
             # The explicit sequence must really have killed runs, of both kinds.
             killed = [o for o in pipeline.history if o.killed]
-            assert {o.killed for o in killed} == {"tap", "tap+target"}, [(o.killed, o.records_sent) for o in pipeline.history]
+            assert {o.killed for o in killed} == {"tap", "tap+target"}, [
+                (o.killed, o.records_sent) for o in pipeline.history
+            ]
             assert any(o.killed == "tap" and o.states_seen_by_target for o in killed)
     finally:
         fake.stop()

@@ -21,7 +21,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("meltano_plugins")]
 def test_jsonl_appends_every_run_and_the_last_line_per_key_is_the_source(start_fake, tmp_path):
     api = importlib.import_module("parity.dlt_configs.oncehub")
     fake = start_fake("oncehub", seed=9, scale=0.05, enforce_rate_limits=False)
-    pipeline = Pipeline(api="oncehub", tap="tap-oncehub", fake=fake, workdir=tmp_path, streams=("bookings",), target="target-jsonl")
+    pipeline = Pipeline(
+        api="oncehub", tap="tap-oncehub", fake=fake, workdir=tmp_path, streams=("bookings",), target="target-jsonl"
+    )
 
     first = pipeline.run()
     fake.mutate(seed=10, changes=3)
@@ -35,4 +37,6 @@ def test_jsonl_appends_every_run_and_the_last_line_per_key_is_the_source(start_f
     last = {}
     for line in lines:
         last[line["id"]] = line
-    assert_same(by_key(last.values(), "id"), by_key(api.source(fake)["bookings"], "id"), "last line per key vs the fake")
+    assert_same(
+        by_key(last.values(), "id"), by_key(api.source(fake)["bookings"], "id"), "last line per key vs the fake"
+    )

@@ -9,7 +9,13 @@ pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("meltano_plugins")]
 
 @pytest.mark.parametrize(
     ("api", "setting"),
-    [("calendly", "api_key"), ("luma", "api_key"), ("float", "api_token"), ("savvycal", "api_key"), ("oncehub", "api_key")],
+    [
+        ("calendly", "api_key"),
+        ("luma", "api_key"),
+        ("float", "api_token"),
+        ("savvycal", "api_key"),
+        ("oncehub", "api_key"),
+    ],
 )
 def test_wrong_credential_through_meltano_fails_clearly_and_never_prints_it(start_fake, sandbox, api, setting):
     sandbox.fakes[api] = start_fake(api, seed=21, scale=0.05)

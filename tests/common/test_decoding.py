@@ -56,8 +56,14 @@ def test_empty_strings_become_null_for_dates_and_datetimes():
 
 def test_zone_less_datetimes_become_rfc3339_utc_when_the_api_says_they_are_utc():
     record = {"created": "2025-03-20 11:43:29", "date": "2026-08-11"}
-    assert decode(dict(record), naive_datetimes_are_utc=True) == {"created": "2025-03-20T11:43:29Z", "date": "2026-08-11"}
-    assert decode({"created": "2023-02-05 03:48:57.964"}, naive_datetimes_are_utc=True)["created"] == "2023-02-05T03:48:57.964Z"
+    assert decode(dict(record), naive_datetimes_are_utc=True) == {
+        "created": "2025-03-20T11:43:29Z",
+        "date": "2026-08-11",
+    }
+    assert (
+        decode({"created": "2023-02-05 03:48:57.964"}, naive_datetimes_are_utc=True)["created"]
+        == "2023-02-05T03:48:57.964Z"
+    )
     # Minutes only, and a bare date where a date-time is declared: still the same instant.
     assert decode({"created": "2026-05-29 09:00"}, naive_datetimes_are_utc=True)["created"] == "2026-05-29T09:00:00Z"
     assert decode({"created": "2024-02-05"}, naive_datetimes_are_utc=True)["created"] == "2024-02-05T00:00:00Z"
@@ -68,4 +74,8 @@ def test_zone_less_datetimes_become_rfc3339_utc_when_the_api_says_they_are_utc()
 
 def test_rules_reach_into_nested_objects_and_arrays_and_leave_the_rest_alone():
     record = {"tasks": [{"hours": "1.5"}, None, {"hours": 2}], "extra": {"x": "1"}, "hours": None}
-    assert decode(record) == {"tasks": [{"hours": decimal.Decimal("1.5")}, None, {"hours": 2}], "extra": {"x": "1"}, "hours": None}
+    assert decode(record) == {
+        "tasks": [{"hours": decimal.Decimal("1.5")}, None, {"hours": 2}],
+        "extra": {"x": "1"},
+        "hours": None,
+    }

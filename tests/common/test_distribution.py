@@ -78,6 +78,10 @@ def test_another_meltano_project_adds_a_tap_from_its_definition(wheelhouse, tmp_
 def test_every_package_carries_the_projects_license():
     license_text = (ROOT / "LICENSE").read_text()
     assert license_text.lstrip().startswith("Apache License")
-    for package in [*ROOT.glob("taps/*/pyproject.toml"), *ROOT.glob("targets/*/pyproject.toml"), ROOT / "sandbox/pyproject.toml"]:
+    for package in [
+        *ROOT.glob("taps/*/pyproject.toml"),
+        *ROOT.glob("targets/*/pyproject.toml"),
+        ROOT / "sandbox/pyproject.toml",
+    ]:
         assert (package.parent / "LICENSE").read_text() == license_text, package.parent
         assert 'license = "Apache-2.0"' in package.read_text(), package

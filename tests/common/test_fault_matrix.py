@@ -54,7 +54,8 @@ class Case:
     def path_regex(self, stream: str) -> str:
         """The stream's request path as the fake sees it (``{uuid}`` placeholders: any segment)."""
         path = self.stream(stream).path
-        return "".join("[^/]+" if part.startswith("{") else re.escape(part) for part in re.split(r"(\{[^}]+\})", path)) + "$"
+        parts = re.split(r"(\{[^}]+\})", path)
+        return "".join("[^/]+" if part.startswith("{") else re.escape(part) for part in parts) + "$"
 
     @property
     def credential_setting(self) -> str:
@@ -111,7 +112,9 @@ def assert_complete(case: Case, fake: FakeAPI, run: TapRun, *, except_keys: dict
         emitted = keys_of(run.records[stream], run.key_properties[stream])
         assert len(emitted) == len(set(emitted)), f"{stream}: a record was emitted twice"
         wanted = keys - (except_keys or {}).get(stream, set())
-        assert set(emitted) == wanted, f"{stream}: {len(wanted - set(emitted))} missing, {len(set(emitted) - wanted)} extra"
+        assert set(emitted) == wanted, (
+            f"{stream}: {len(wanted - set(emitted))} missing, {len(set(emitted) - wanted)} extra"
+        )
 
 
 def assert_refused_then_resumed(
@@ -142,7 +145,10 @@ def assert_refused_then_resumed(
 
 RETRIED = {
     # id: (inject the fault, waits the retry must ask for (None: any))
-    "429-retry-after": (lambda fake, path: fake.inject_fault(429, path=path, after=1, headers={"Retry-After": "7"}), [7.0]),
+    "429-retry-after": (
+        lambda fake, path: fake.inject_fault(429, path=path, after=1, headers={"Retry-After": "7"}),
+        [7.0],
+    ),
     "429-no-retry-after": (lambda fake, path: fake.inject_fault(429, path=path, after=1), None),
     "500": (lambda fake, path: fake.inject_fault(500, path=path, after=1), [2.0]),
     "502": (lambda fake, path: fake.inject_fault(502, path=path, after=1), [2.0]),
@@ -232,7 +238,12 @@ def test_a_fault_that_cannot_be_read_stops_the_run_and_the_next_run_loses_nothin
 
 #: How each API names a child request's parent: (child record field, parent id in the request).
 PARENT_OF_CHILD = {
-    "calendly": ("event", lambda request, fake: next(e["uri"] for e in fake.data.events if uuid_of(e["uri"]) == request.path.split("/")[-2])),
+    "calendly": (
+        "event",
+        lambda request, fake: next(
+            e["uri"] for e in fake.data.events if uuid_of(e["uri"]) == request.path.split("/")[-2]
+        ),
+    ),
     "luma": ("event_api_id", lambda request, fake: request.arg("event_api_id")),
 }
 

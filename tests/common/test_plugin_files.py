@@ -12,9 +12,8 @@ from support.paths import ROOT
 
 
 def test_the_plugin_files_are_written_from_the_taps_settings():
-    completed = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "plugin_files.py"), "--check"], capture_output=True, text=True, check=False
-    )
+    script = ROOT / "scripts" / "plugin_files.py"
+    completed = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True, check=False)
     assert completed.returncode == 0, completed.stdout + completed.stderr
 
 

@@ -64,9 +64,13 @@ def test_the_vendors_examples_go_through_the_tap_whole_and_valid(api):
             dropped = harness.field_paths(record) - harness.field_paths(twins[0])
             undeclared = harness.field_paths(record) - harness.declared_paths(schema)
             problems += [f"{example.file.name}: `{f}` dropped" for f in sorted(dropped)]
-            problems += [f"{example.file.name}: `{f}` not declared in the {example.stream} schema" for f in sorted(undeclared)]
+            problems += [
+                f"{example.file.name}: `{f}` not declared in the {example.stream} schema" for f in sorted(undeclared)
+            ]
         for record in emitted:
-            problems += [f"{example.stream}: {e}" for e in harness.schema_errors(schema, json.loads(json.dumps(record)))]
+            problems += [
+                f"{example.stream}: {e}" for e in harness.schema_errors(schema, json.loads(json.dumps(record)))
+            ]
     assert not problems, f"{len(problems)} problems:\n  " + "\n  ".join(dict.fromkeys(problems))
 
 

@@ -72,7 +72,9 @@ def test_a_list_that_shrinks_mid_read_is_not_marked_complete(sync_tap):
 def test_an_incremental_list_that_shrinks_mid_read_keeps_the_previous_bookmark(sync_tap):
     # A logged-time entry that slid onto the page already read was missed, and its `modified`
     # may be old: the bookmark must stay where the run started, so the next run reads it.
-    previous = {"bookmarks": {"logged_time": {"replication_key": "modified", "replication_key_value": "2020-01-01 00:00:00"}}}
+    previous = {
+        "bookmarks": {"logged_time": {"replication_key": "modified", "replication_key_value": "2020-01-01 00:00:00"}}
+    }
     for clamp in (False, True):  # one row gone; a whole page gone (the server clamps page 2 to page 1)
         fake = ShrinkingFloat(seed=5, scale=0.25, enforce_rate_limits=False)
         fake.clamp_logged_time = clamp

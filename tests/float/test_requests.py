@@ -215,7 +215,9 @@ def test_an_empty_status_list_is_a_204_and_zero_records(start_fake, sync_tap):
 
 def test_time_tracking_off_skips_logged_time_with_a_warning_and_the_run_succeeds(start_fake, sync_tap):
     fake = start_fake("float", seed=3, scale=0.05, time_tracking=False)
-    state = {"bookmarks": {"logged_time": {"replication_key": "modified", "replication_key_value": "2026-01-01 00:00:00"}}}
+    state = {
+        "bookmarks": {"logged_time": {"replication_key": "modified", "replication_key_value": "2026-01-01 00:00:00"}}
+    }
     run = sync_tap(config(fake, **UNPACED), state=state)
     assert run.returncode == 0, run.stderr
     assert [c.status for c in calls_to(fake, "/logged-time")] == [403]  # not retried

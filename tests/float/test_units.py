@@ -66,7 +66,11 @@ def test_a_page_number_the_server_clamped_ends_paging():
 def test_a_list_that_changes_between_pages_is_flagged():
     full = [{"id": i} for i in range(200)]
     steady = FloatPaginator(200)
-    pages_read(steady, [response(full, X_Pagination_Total_Count=450, X_Pagination_Page_Count=3, X_Pagination_Current_Page=p) for p in (1, 2, 3)])
+    unchanged = [
+        response(full, X_Pagination_Total_Count=450, X_Pagination_Page_Count=3, X_Pagination_Current_Page=p)
+        for p in (1, 2, 3)
+    ]
+    pages_read(steady, unchanged)
     assert not steady.list_changed
     shrinking = FloatPaginator(200)
     answers = [
@@ -165,8 +169,14 @@ def test_bookmarks_are_rfc3339_and_compare_with_start_date_as_instants(name):
 def test_the_public_holidays_window_is_whole_years_and_never_inverted():
     today = dt.date(2026, 11, 23)
     assert public_holidays_window({}, today) == (dt.date(2021, 1, 1), dt.date(2027, 12, 31))
-    assert public_holidays_window({"start_date": "2024-05-17T00:00:00Z"}, today) == (dt.date(2024, 1, 1), dt.date(2027, 12, 31))
-    assert public_holidays_window({"start_date": "2031-01-01T00:00:00Z"}, today) == (dt.date(2027, 1, 1), dt.date(2027, 12, 31))
+    assert public_holidays_window({"start_date": "2024-05-17T00:00:00Z"}, today) == (
+        dt.date(2024, 1, 1),
+        dt.date(2027, 12, 31),
+    )
+    assert public_holidays_window({"start_date": "2031-01-01T00:00:00Z"}, today) == (
+        dt.date(2027, 1, 1),
+        dt.date(2027, 12, 31),
+    )
 
 
 def test_a_record_without_modified_is_emitted_with_a_null_one():

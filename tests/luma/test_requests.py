@@ -37,7 +37,10 @@ def test_emits_every_event_and_guest_once_unwrapped(synced):
     assert sorted(run.records["events"], key=lambda r: r["api_id"]) == sorted(
         expected_events(fake), key=lambda r: r["api_id"]
     )
-    key = lambda r: (r["event_api_id"], r["api_id"])
+
+    def key(r):
+        return (r["event_api_id"], r["api_id"])
+
     assert sorted(run.records["event_guests"], key=key) == sorted(expected_guests(fake), key=key)
 
 

@@ -14,7 +14,14 @@ SCHEMA = "tap_oncehub"
 
 #: stream -> scalar/object fields whose destination value must be the source's current one
 COMPARE = {
-    "bookings": ["status", "in_trash", "subject", "location_description", "virtual_conferencing", "cancel_reschedule_information"],
+    "bookings": [
+        "status",
+        "in_trash",
+        "subject",
+        "location_description",
+        "virtual_conferencing",
+        "cancel_reschedule_information",
+    ],
     "booking_pages": ["name", "active", "timezone"],
     "event_types": ["name", "description"],
     "master_pages": ["name", "active"],

@@ -50,7 +50,8 @@ def _translation(api: str) -> t.Any:
 def _singer(sandbox: t.Any, translation: t.Any, stream: str) -> dict[tuple[t.Any, ...], dict[str, t.Any]]:
     if stream not in tables(sandbox.warehouse, translation.SCHEMA):
         return {}
-    return by_key(live(rows(sandbox.warehouse, translation.SCHEMA, stream)), translation.STREAMS[stream], json_text=True)
+    loaded = live(rows(sandbox.warehouse, translation.SCHEMA, stream))
+    return by_key(loaded, translation.STREAMS[stream], json_text=True)
 
 
 def live(loaded: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]:

@@ -43,7 +43,9 @@ def assert_destination_equals(db, table, expected, compare, *, deleted_in_source
     assert not missing and not extra, f"{table}: missing {sorted(missing)[:5]}, unexpected {sorted(extra)[:5]}"
     by_id = {row["id"]: row for row in actual}
     for field in compare:
-        stale = [(i, by_id[i][field], r[field]) for i, r in source.items() if _normal(by_id[i][field]) != _normal(r[field])]
+        stale = [
+            (i, by_id[i][field], r[field]) for i, r in source.items() if _normal(by_id[i][field]) != _normal(r[field])
+        ]
         assert not stale, f"{table}.{field}: {len(stale)} rows differ from the source, e.g. {stale[:2]}"
 
 

@@ -71,7 +71,8 @@ def test_events_default_to_confirmed_upcoming_unless_state_and_period_say_all(fa
     assert default and all(e["state"] == "confirmed" and e["end_at"] > now for e in default)
     everything, after = [], None
     while True:
-        body = get(fake, "/v1/events", limit=100, state="all", period="all", **({"after": after} if after else {})).json()
+        cursor = {"after": after} if after else {}
+        body = get(fake, "/v1/events", limit=100, state="all", period="all", **cursor).json()
         everything += body["entries"]
         after = body["metadata"]["after"]
         if after is None:
@@ -132,7 +133,9 @@ def test_mutate_changes_the_account_like_real_use(start_fake):
     assert all(touched.values()), touched
     events = {e["id"]: e for e in fake.data.event_records()}
     assert all(events[i]["state"] == "canceled" and events[i]["canceled_at"] for i in touched["canceled"])
-    assert all(events[i]["start_at"] != before[i]["start_at"] and events[i]["rescheduled_at"] for i in touched["rescheduled"])
+    assert all(
+        events[i]["start_at"] != before[i]["start_at"] and events[i]["rescheduled_at"] for i in touched["rescheduled"]
+    )
     assert set(touched["booked"]) == events.keys() - before.keys()
     links_after = {link["id"] for link in fake.data.link_records()}
     assert links_before - links_after == set(touched["link_deleted"])

@@ -83,7 +83,9 @@ class DltRun(t.NamedTuple):
     state: dict[str, t.Any]
 
 
-def run_dlt(config: dict[str, t.Any] | t.Callable[[], t.Any], workdir: Path, *, pipeline_name: str = "parity") -> DltRun:
+def run_dlt(
+    config: dict[str, t.Any] | t.Callable[[], t.Any], workdir: Path, *, pipeline_name: str = "parity"
+) -> DltRun:
     """``pipeline.run(rest_api_source(config))`` into ``workdir/dlt.duckdb``; repeatable (state kept).
 
     ``config`` may also be a callable returning any dlt source or resource (tests of this module).
@@ -140,7 +142,7 @@ def read_dlt(run: DltRun, table: str) -> list[dict[str, t.Any]]:
         def fetch(name: str) -> list[dict[str, t.Any]]:
             cursor = con.execute(f'SELECT * FROM "{DATASET}"."{name}"')
             names = [d[0] for d in cursor.description]
-            return [dict(zip(names, row)) for row in cursor.fetchall()]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
         def build(name: str, rows: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]:
             records = []
@@ -161,7 +163,7 @@ def read_dlt(run: DltRun, table: str) -> list[dict[str, t.Any]]:
                 child_rows = fetch(child)
                 child_records = build(child, child_rows)
                 grouped: dict[str, list[tuple[int, t.Any]]] = {}
-                for row, record in zip(child_rows, child_records):
+                for row, record in zip(child_rows, child_records, strict=True):
                     element = record["value"] if set(record) == {"value"} else record
                     grouped.setdefault(row["_dlt_parent_id"], []).append((row["_dlt_list_idx"], element))
                 for parent_id, elements in grouped.items():

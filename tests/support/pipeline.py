@@ -18,6 +18,7 @@ the target are both killed (nothing after the target's last commit survives).
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import os
@@ -126,7 +127,7 @@ class Pipeline:
             target_config["filepath"] = str(self.warehouse)
             target_config["default_target_schema"] = self.tap.replace("-", "_")
         paths = (self.workdir / "tap.json", self.workdir / "catalog.json", self.workdir / "target.json")
-        for path, content in zip(paths, (tap_config, catalog, target_config)):
+        for path, content in zip(paths, (tap_config, catalog, target_config), strict=True):
             path.write_text(json.dumps(content))
         return paths
 
@@ -193,10 +194,8 @@ class Pipeline:
             os.killpg(target.pid, signal.SIGKILL)
             killed = "tap+target"
         else:
-            try:
+            with contextlib.suppress(BrokenPipeError):
                 target.stdin.close()
-            except BrokenPipeError:
-                pass
         target.wait(timeout=timeout)
         reader.join(timeout=timeout)
         # Every STATE the target printed before it ended (or was killed) reached Meltano, which

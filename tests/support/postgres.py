@@ -73,7 +73,7 @@ class Cluster:
             with connection.cursor() as cursor:
                 cursor.execute(f'SELECT * FROM "{schema}"."{table}"')
                 names = [d[0] for d in cursor.description]
-                return [dict(zip(names, row)) for row in cursor.fetchall()]
+                return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
         finally:
             connection.close()
 
@@ -138,7 +138,9 @@ def start_cluster() -> Cluster:
         try:
             owner = pwd.getpwnam(USER)
         except KeyError:
-            raise PostgresUnavailable(f"running as root and there is no `{USER}` system user to run the server") from None
+            raise PostgresUnavailable(
+                f"running as root and there is no `{USER}` system user to run the server"
+            ) from None
         os.chmod(root, 0o700)
         os.chown(root, owner.pw_uid, owner.pw_gid)
         run_as = ["runuser", "-u", USER, "--"] if shutil.which("runuser") else ["su", USER, "-s", "/bin/sh", "-c"]
@@ -154,11 +156,15 @@ def start_cluster() -> Cluster:
     done = run(str(bindir / "initdb"), "-D", str(datadir), "-U", USER, "--auth=trust", "-E", "UTF8", "--no-sync")
     if done.returncode != 0:
         raise PostgresUnavailable(f"initdb failed: {(done.stdout + done.stderr)[-800:]}")
-    for attempt in range(3):
+    for _ in range(3):
         port = _free_port()
-        options = f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off -c full_page_writes=off -c synchronous_commit=off"
+        options = (
+            f"-c listen_addresses=127.0.0.1 -p {port} -k {root}"
+            " -c fsync=off -c full_page_writes=off -c synchronous_commit=off"
+        )
         done = run(
-            str(bindir / "pg_ctl"), "-D", str(datadir), "-l", str(root / "server.log"), "-o", options, "-w", "-t", "60", "start"
+            str(bindir / "pg_ctl"), "-D", str(datadir), "-l", str(root / "server.log"), "-o", options,
+            "-w", "-t", "60", "start",
         )
         if done.returncode == 0:
             cluster = Cluster(bindir=bindir, datadir=datadir, port=port, run_as=run_as)

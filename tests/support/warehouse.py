@@ -14,7 +14,7 @@ def rows(database: Path, schema: str, table: str) -> list[dict[str, t.Any]]:
     with duckdb.connect(str(database), read_only=True) as con:
         cursor = con.execute(f'SELECT * FROM "{schema}"."{table}"')
         names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row)) for row in cursor.fetchall()]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def live(loaded: t.Iterable[dict[str, t.Any]]) -> list[dict[str, t.Any]]:

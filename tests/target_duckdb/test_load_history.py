@@ -47,7 +47,14 @@ def test_hard_deletes_and_keyless_appends_are_counted(loader, singer):
         *(singer.record("clicks", {"id": 7}) for _ in range(3)),
     ]
     loader.run(messages, hard_delete=True)
-    loader.run([singer.schema("people", PROPERTIES), singer.record("people", {"id": 1, "name": "x"}, version=2), singer.activate_version("people", 2)], hard_delete=True)
+    loader.run(
+        [
+            singer.schema("people", PROPERTIES),
+            singer.record("people", {"id": 1, "name": "x"}, version=2),
+            singer.activate_version("people", 2),
+        ],
+        hard_delete=True,
+    )
     rows = loader.query(HISTORY)
     assert ("clicks", 3, 3, 0, 0, 0, 0, 3, None) in rows
     assert rows[-1] == ("people", 1, 0, 0, 1, 1, 0, 1, None)
@@ -56,6 +63,8 @@ def test_hard_deletes_and_keyless_appends_are_counted(loader, singer):
 def test_the_report_is_printed_at_the_end_of_the_run(loader, singer, caplog):
     caplog.set_level(logging.INFO)
     loader.run([singer.schema("people", PROPERTIES), singer.record("people", {"id": 1, "name": "x"})])
-    report = [r.getMessage() for r in caplog.records if "raw.people" in r.getMessage() or "Load report" in r.getMessage()]
+    report = [
+        r.getMessage() for r in caplog.records if "raw.people" in r.getMessage() or "Load report" in r.getMessage()
+    ]
     assert report[0].startswith("Load report")
     assert "raw.people" in report[-1] and " 1 " in f" {report[-1]} "

@@ -122,7 +122,8 @@ def config(fake: t.Any) -> dict[str, t.Any]:
         endpoint["params"] = {"per-page": 200, **more.get("params", {})}
         endpoint.update({k: v for k, v in more.items() if k != "params"})
         key = KEYS[name]
-        resources.append({"name": name, "primary_key": list(key) if isinstance(key, tuple) else key, "endpoint": endpoint})
+        primary_key = list(key) if isinstance(key, tuple) else key
+        resources.append({"name": name, "primary_key": primary_key, "endpoint": endpoint})
     return {
         "client": {"base_url": fake.url, "auth": {"type": "bearer", "token": fake.valid_key}},
         "resource_defaults": {"primary_key": "id", "write_disposition": "merge"},

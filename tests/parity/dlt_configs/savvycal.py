@@ -37,12 +37,18 @@ def config(fake: t.Any) -> dict[str, t.Any]:
         "client": {"base_url": fake.url, "auth": {"type": "bearer", "token": fake.valid_key}},
         "resource_defaults": {"primary_key": "id", "write_disposition": "merge"},
         "resources": [
-            {"name": "events", "endpoint": {"path": "/v1/events", "data_selector": "entries", "paginator": dict(_PAGINATOR)}},
+            {
+                "name": "events",
+                "endpoint": {"path": "/v1/events", "data_selector": "entries", "paginator": dict(_PAGINATOR)},
+            },
             {
                 "name": "scheduling_links",
                 "endpoint": {"path": "/v1/links", "data_selector": "entries", "paginator": dict(_PAGINATOR)},
             },
-            {"name": "timezones", "endpoint": {"path": "/v1/time_zones", "data_selector": "$", "paginator": "single_page"}},
+            {
+                "name": "timezones",
+                "endpoint": {"path": "/v1/time_zones", "data_selector": "$", "paginator": "single_page"},
+            },
         ],
     }
 
