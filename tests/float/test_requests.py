@@ -14,26 +14,10 @@ from support.singer import run_tap
 from tap_float.streams import public_holidays_window
 from tap_float.tap import TapFloat
 
-#: Stream -> (path, primary key) for every stream of the tap.
-STREAMS = {
-    "accounts": ("/accounts", "account_id"),
-    "departments": ("/departments", "department_id"),
-    "people": ("/people", "people_id"),
-    "roles": ("/roles", "id"),
-    "public_holidays": ("/public-holidays", ("id", "region")),
-    "holidays": ("/holidays", "holiday_id"),
-    "projects": ("/projects", "project_id"),
-    "status": ("/status", "status_id"),
-    "time_off": ("/timeoffs", "timeoff_id"),
-    "timeoff_types": ("/timeoff-types", "timeoff_type_id"),
-    "clients": ("/clients", "client_id"),
-    "phases": ("/phases", "phase_id"),
-    "project_tasks": ("/project-tasks", "task_meta_id"),
-    "milestones": ("/milestones", "milestone_id"),
-    "tasks": ("/tasks", "task_id"),
-    "logged_time": ("/logged-time", "logged_time_id"),
-}
-INCREMENTAL = {"people", "projects", "tasks", "logged_time"}
+_TAP_STREAMS = TapFloat(config={"api_token": "x"}, validate_config=False, setup_mapper=False).streams
+#: Stream -> (path, primary key) for every stream of the tap, as the tap declares them.
+STREAMS = {name: (stream.path, tuple(stream.primary_keys or ())) for name, stream in _TAP_STREAMS.items()}
+INCREMENTAL = {name for name, stream in _TAP_STREAMS.items() if stream.replication_key}
 #: The bookmark's format: the emitted `modified`, RFC 3339 UTC.
 RFC3339 = "%Y-%m-%dT%H:%M:%SZ"
 #: No pacing: for tests that are not about it.
@@ -45,7 +29,7 @@ def config(fake, **overrides):
 
 
 def key_of(record, key):
-    return tuple(record[k] for k in key) if isinstance(key, tuple) else record[key]
+    return tuple(record[k] for k in key)
 
 
 def expected_records(fake, config_used):
