@@ -6,6 +6,7 @@ import math
 
 import pytest
 from support.singer import run_tap
+
 from tap_oncehub.tap import TapOnceHub
 
 #: Stream name -> API path, as the tap declares them.
