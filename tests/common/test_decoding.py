@@ -73,9 +73,17 @@ def test_zone_less_datetimes_become_rfc3339_utc_when_the_api_says_they_are_utc()
 
 
 def test_rules_reach_into_nested_objects_and_arrays_and_leave_the_rest_alone():
-    record = {"tasks": [{"hours": "1.5"}, None, {"hours": 2}], "extra": {"x": "1"}, "hours": None}
+    # Nested fields the schema does not declare are left as sent (only the top level is cleaned).
+    record = {"tasks": [{"hours": "1.5", "note": "x"}, None, {"hours": 2}], "hours": None}
     assert decode(record) == {
-        "tasks": [{"hours": decimal.Decimal("1.5")}, None, {"hours": 2}],
-        "extra": {"x": "1"},
+        "tasks": [{"hours": decimal.Decimal("1.5"), "note": "x"}, None, {"hours": 2}],
         "hours": None,
     }
+
+
+def test_undeclared_top_level_fields_are_dropped_and_reported_once():
+    reported = []
+    decoder = RecordDecoder(SCHEMA, on_undeclared=reported.append)
+    assert decoder({"id": "1", "surprise": 1, "other": {"x": 1}}) == {"id": "1"}
+    assert decoder({"id": "2", "surprise": 2}) == {"id": "2"}
+    assert reported == [["other", "surprise"]]

@@ -18,10 +18,11 @@ import subprocess
 import typing as t
 
 import pytest
-from api_sandbox import registry
 from support.meltano import project_copy
 from support.paths import ROOT, VENV_BIN
 from support.singer import credential_setting
+
+from api_sandbox import registry
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("meltano_plugins")]
 
@@ -120,7 +121,8 @@ def test_every_readme_command_works(harness):
             )
             output = completed.stdout + completed.stderr
             if completed.returncode != 0 or "Traceback" in output:
-                failures.append(f"{readme.relative_to(ROOT)}: `{command}` exited {completed.returncode}:\n{output[-1500:]}")
+                where = readme.relative_to(ROOT)
+                failures.append(f"{where}: `{command}` exited {completed.returncode}:\n{output[-1500:]}")
             if command == "cp .env.example .env":
                 # The README's "fill in the credentials you have": the fakes' keys.
                 credentials = [f"TAP_{api.upper()}_{credential_setting(f'tap-{api}').upper()}" for api in fakes]

@@ -9,6 +9,8 @@ reshaped):
   and an empty one null;
 - an integer where the schema declares only strings (an id sent as ``123``) becomes ``"123"``;
 - an empty or blank string where the schema declares a date or date-time becomes null;
+- a field the schema does not declare is dropped from the record's top level (the SDK would
+  drop it too, more slowly), and reported once per field;
 - a date-time without a zone (``2025-03-20 11:43:29``, ``2026-05-29 09:00``) becomes RFC 3339
   UTC (``2025-03-20T11:43:29Z``, ``2026-05-29T09:00:00Z``), and a bare date where a date-time is
   declared becomes that day's midnight UTC, for APIs that document their timestamps as UTC and
@@ -52,49 +54,80 @@ def _formats(schema: t.Mapping[str, t.Any]) -> set[str]:
 class RecordDecoder:
     """``decoder(record)`` applies the rules above to ``record`` (in place) and returns it."""
 
-    def __init__(self, schema: t.Mapping[str, t.Any], *, naive_datetimes_are_utc: bool = False) -> None:
+    def __init__(
+        self,
+        schema: t.Mapping[str, t.Any],
+        *,
+        naive_datetimes_are_utc: bool = False,
+        on_undeclared: t.Callable[[list[str]], None] | None = None,
+    ) -> None:
         self.naive_datetimes_are_utc = naive_datetimes_are_utc
         self._fix = self._compile(schema) or _unchanged
+        self._declared = frozenset(schema.get("properties") or ())
+        self._on_undeclared = on_undeclared
+        self._reported: set[str] = set()
 
     def __call__(self, record: dict[str, t.Any]) -> dict[str, t.Any]:
         """``record``, decoded in place."""
+        if not record.keys() <= self._declared:
+            undeclared = sorted(record.keys() - self._declared)
+            for name in undeclared:
+                del record[name]
+            new = [name for name in undeclared if name not in self._reported]
+            if new and self._on_undeclared is not None:
+                self._reported.update(new)
+                self._on_undeclared(new)
         fixed: dict[str, t.Any] = self._fix(record)  # an object fix returns the object it was given
         return fixed
 
     def _compile(self, schema: t.Mapping[str, t.Any]) -> Fix | None:
         """A function fixing one value of ``schema``, or None when no rule can apply."""
+        compiled = self._compile_field(schema)
+        return None if compiled is None else compiled[1]
+
+    def _compile_field(self, schema: t.Mapping[str, t.Any]) -> tuple[frozenset[type], Fix] | None:
+        """The types a value of ``schema`` may already have (no fix needed), and its fix."""
         types = declared_types(schema)
         if "object" in types and schema.get("properties"):
-            return self._object_fix(schema["properties"])
+            fix = self._object_fix(schema["properties"])
+            return None if fix is None else (frozenset(), fix)
         if "array" in types and isinstance(schema.get("items"), dict):
-            return _array_fix(self._compile(schema["items"]))
+            fix = _array_fix(self._compile(schema["items"]))
+            return None if fix is None else (frozenset(), fix)
         fixes: list[Fix] = []
+        already_right: frozenset[type] = frozenset()
         formats = _formats(schema)
         if formats & {"date", "date-time"}:
             fixes.append(_blank_to_null)
-        if "date-time" in formats and self.naive_datetimes_are_utc:
-            fixes.append(_naive_to_utc)
-        if types and types <= {"number", "integer", "null"}:
-            fixes.append(_blank_to_null)
-            fixes.append(_numeric_string_to_number if "number" in types else _integer_string_to_integer)
-        if types and types <= {"string", "null"}:
+            if "date-time" in formats and self.naive_datetimes_are_utc:
+                fixes.append(_naive_to_utc)
+        elif types and types <= {"number", "integer", "null"}:
+            fixes += [_blank_to_null, _numeric_string_to_number if "number" in types else _integer_string_to_integer]
+            already_right = frozenset({int, float, decimal.Decimal} if "number" in types else {int})
+        elif types and types <= {"string", "null"}:
             fixes.append(_integer_to_string)
+            already_right = frozenset({str})
         if not fixes:
             return None
-        if len(fixes) == 1:
-            return fixes[0]
-        return _chain(fixes)
+        return already_right, fixes[0] if len(fixes) == 1 else _chain(fixes)
 
     def _object_fix(self, properties: t.Mapping[str, t.Any]) -> Fix | None:
-        fields = [(name, fix) for name, spec in properties.items() if (fix := self._compile(spec)) is not None]
+        fields = [
+            (name, already_right, fix)
+            for name, spec in properties.items()
+            if (compiled := self._compile_field(spec)) is not None
+            for already_right, fix in [compiled]
+        ]
         if not fields:
             return None
 
         def fix_object(value: t.Any) -> t.Any:
+            # The common case first: a value of a declared type needs no call at all.
             if isinstance(value, dict):
-                for name, fix in fields:
-                    if name in value and value[name] is not None:
-                        value[name] = fix(value[name])
+                for name, already_right, fix in fields:
+                    item = value.get(name)
+                    if item is not None and type(item) not in already_right:
+                        value[name] = fix(item)
             return value
 
         return fix_object

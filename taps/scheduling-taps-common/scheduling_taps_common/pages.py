@@ -16,6 +16,7 @@ import weakref
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
+import msgspec
 from singer_sdk.exceptions import FatalAPIError
 from singer_sdk.pagination import BaseAPIPaginator
 from typing_extensions import override
@@ -27,6 +28,10 @@ if t.TYPE_CHECKING:
 
 #: Longest excerpt of an unexpected body quoted in a message.
 _EXCERPT = 120
+
+#: msgspec decodes a page several times faster than the standard library; numbers with a
+#: fraction stay exact (Decimal), as the SDK's own decoding keeps them.
+_DECODER = msgspec.json.Decoder(float_hook=decimal.Decimal)
 
 #: Bodies already decoded, so the stream and its paginator decode each page once.
 _BODIES: weakref.WeakKeyDictionary[requests.Response, t.Any] = weakref.WeakKeyDictionary()
@@ -69,8 +74,8 @@ def page_body(response: requests.Response) -> t.Any:
     except KeyError:
         pass
     try:
-        body = response.json(parse_float=decimal.Decimal)
-    except ValueError as exc:
+        body = _DECODER.decode(response.content)
+    except (msgspec.DecodeError, ValueError) as exc:
         content_type = response.headers.get("Content-Type", "no content type")
         excerpt = " ".join(response.text.split())[:_EXCERPT]
         msg = f"expected JSON, got {content_type} ({excerpt!r}); check the `api_url` setting"
