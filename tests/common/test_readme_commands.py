@@ -2,6 +2,11 @@
 in a copy of the Meltano project with the five fakes as the APIs; the few that cannot run here
 say where they are tested instead.
 
+The tap READMEs repeat the same commands for each tap (`meltano run tap-luma ...`, `... tap-float
+...`): the first command of each shape is run, and every other one is checked to name a tap,
+job and credential setting that exist (what the run would prove), which keeps this test to a
+minute.
+
 The user's steps the README leaves to them are played by the harness: it fills in `.env` with
 credentials after `cp .env.example .env`, writes the `config.json` a standalone tap or the
 loader reads, and replaces placeholders such as `<your API key>` with the fake's key. Real-API
@@ -108,13 +113,45 @@ def prepare(command: str, project: t.Any, fakes: dict[str, t.Any]) -> str:
     return command
 
 
+_API = r"(calendly|luma|float|savvycal|oncehub)"
+
+
+def shape(command: str) -> str:
+    """The command with its tap, job and credential names abstracted."""
+    command = re.sub(rf"\btap-{_API}\b", "tap-X", command)
+    command = re.sub(rf"\b{_API}-duckdb\b", "X-duckdb", command)
+    return re.sub(r"\bapi_(key|token)\b|<your API (key|token)>", "CREDENTIAL", command)
+
+
+def names_that_exist(command: str) -> list[str]:
+    """What a command of an already-run shape names that does not exist (empty: all exist)."""
+    problems = []
+    for api in re.findall(rf"\btap-{_API}\b", command):
+        plugin = ROOT / "plugins" / "extractors" / f"tap-{api}.meltano.yml"
+        if not plugin.exists() or not (VENV_BIN / f"tap-{api}").exists():
+            problems.append(f"no tap-{api}")
+            continue
+        setting = credential_setting(f"tap-{api}")
+        for named in re.findall(r"\bapi_(?:key|token)\b", command):
+            if named != setting:
+                problems.append(f"tap-{api}'s credential is `{setting}`, not `{named}`")
+        for job in re.findall(rf"\b({api}-duckdb)\b", command):
+            if f"name: {job}" not in plugin.read_text():
+                problems.append(f"no job {job}")
+    return problems
+
+
 def test_every_readme_command_works(harness):
     project, fakes, env = harness
-    ran, failures = [], []
+    ran, shapes, failures = [], set(), []
     for readme in READMES:
         for command in commands(readme):
             if command in NOT_RUN_HERE or command in ran:
                 continue
+            if shape(command) in shapes:
+                failures += [f"{readme.relative_to(ROOT)}: `{command}`: {p}" for p in names_that_exist(command)]
+                continue
+            shapes.add(shape(command))
             typed = prepare(command, project, fakes)
             completed = subprocess.run(
                 ["bash", "-c", typed], cwd=project, env=env, capture_output=True, text=True, timeout=600, check=False
