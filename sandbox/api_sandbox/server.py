@@ -212,10 +212,18 @@ class FakeAPI:
                     table.append((method, pattern, attr))
         cls._route_table = table
 
-    def __init__(self, *, seed: int = 1, scale: float = 1.0, enforce_rate_limits: bool = True) -> None:
+    def __init__(
+        self, *, seed: int = 1, scale: float = 1.0, enforce_rate_limits: bool = True, latency: float = 0.0
+    ) -> None:
         self.seed = seed
         self.scale = scale
         self.enforce_rate_limits = enforce_rate_limits
+        #: Seconds each answer takes on top of its work, as a network round trip to the real API.
+        self.latency = latency
+        #: Requests being answered right now, and the most at once so far.
+        self.in_flight = 0
+        self.most_in_flight = 0
+        self._in_flight_lock = threading.Lock()
         #: Held while a request is answered and while :meth:`mutate` runs.
         self.lock = threading.RLock()
         self.requests: list[RecordedRequest] = []
@@ -490,7 +498,16 @@ def _make_handler(api: FakeAPI) -> type[BaseHTTPRequestHandler]:
                 headers={k.lower(): v for k, v in self.headers.items()},
                 body=self.rfile.read(length) if length else b"",
             )
-            response = api.dispatch(request)
+            with api._in_flight_lock:
+                api.in_flight += 1
+                api.most_in_flight = max(api.most_in_flight, api.in_flight)
+            try:
+                if api.latency:
+                    time.sleep(api.latency)  # outside the fake's lock: answers overlap as on a network
+                response = api.dispatch(request)
+            finally:
+                with api._in_flight_lock:
+                    api.in_flight -= 1
             payload = response.encoded()
             if response.delay:
                 time.sleep(response.delay)

@@ -11,6 +11,7 @@ DEBUG (``TAP_CALENDLY_LOGLEVEL=DEBUG``, or ``LOGLEVEL=DEBUG`` for every tap): se
 
 from __future__ import annotations
 
+import threading
 import time
 import typing as t
 from dataclasses import dataclass, field
@@ -43,10 +44,16 @@ class SyncReporter:
     clock: Callable[[], float] = time.monotonic
     reports: dict[str, StreamReport] = field(default_factory=dict)
     _last_progress: float = 0.0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def report(self, stream: str) -> StreamReport:
         """The report of ``stream`` (created on first use)."""
         return self.reports.setdefault(stream, StreamReport())
+
+    def count_request(self, stream: str) -> None:
+        """One request of ``stream`` went out (called from the threads reading ahead too)."""
+        with self._lock:
+            self.report(stream).requests += 1
 
     def started(self, stream: str, logger: logging.Logger, mode: str) -> None:
         """Log that ``stream`` started, in ``mode`` (full table, incremental from ...)."""

@@ -61,6 +61,25 @@ def request_timeout() -> th.Property:
     )
 
 
+#: Requests in flight at once while per-parent lists are read ahead, by default.
+DEFAULT_PARALLEL_REQUESTS = 4
+
+
+def parallel_requests() -> th.Property:
+    """``parallel_requests``: for taps with per-parent streams (invitees of each event, ...)."""
+    return th.Property(
+        "parallel_requests",
+        th.IntegerType(minimum=1),
+        default=DEFAULT_PARALLEL_REQUESTS,
+        title="Parallel requests",
+        description=(
+            "Requests that may be in flight at once while per-parent lists are read: the lists of "
+            "the next parents are fetched while the current ones are written, in the same order "
+            "as one by one. The pacing settings still bound the rate. 1 = one request at a time."
+        ),
+    )
+
+
 def pacing(*, per_second: int | None, per_minute: int | None, documented_limit: str) -> list[th.Property]:
     """``max_requests_per_second`` and ``max_requests_per_minute``, defaults inside the vendor's limit."""
     return [

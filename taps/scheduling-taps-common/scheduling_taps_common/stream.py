@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import typing as t
+from collections import deque
 from functools import cached_property
 from urllib.parse import urlparse
 
@@ -22,7 +23,8 @@ from scheduling_taps_common.retry import MAX_RETRIES, RETRY_STATUSES, backoff_wa
 from scheduling_taps_common.snapshots import SnapshotStream
 
 if t.TYPE_CHECKING:
-    from collections.abc import Callable, Generator, Iterable
+    from collections.abc import Callable, Generator, Iterable, Iterator
+    from concurrent.futures import Future
 
     from singer_sdk.helpers.types import Context
 
@@ -128,11 +130,11 @@ class SchedulingAPIStream(SnapshotStream, RESTStream[_TToken]):
     def request_decorator(self, func: Callable) -> Callable:
         pacer = self.request_pacer
 
-        report = self.tap.sync_reporter.report(self.name)
+        reporter, name = self.tap.sync_reporter, self.name
 
         def paced(*args: t.Any, **kwargs: t.Any) -> t.Any:
             pacer.wait()
-            report.requests += 1
+            reporter.count_request(name)
             return func(*args, **kwargs)
 
         # Pacing sits inside the retry loop, so retries are paced too. The SDK's decorator would
@@ -234,19 +236,98 @@ class SchedulingAPIStream(SnapshotStream, RESTStream[_TToken]):
             yield from self._records_of_a_parent(context)
             return
         reporter.started(self.name, self.logger, self.sync_mode())
+        records = self._with_children_read_ahead(self.read_records(context))
         if self.propagates_deletions:
-            yield from self.complete_listing(self.read_records(context))
+            yield from self.complete_listing(records)
         else:
-            yield from self.read_records(context)
+            yield from records
         reporter.finished(self.name, self.logger, children=self.selected_descendants())
 
     def read_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
-        """This stream's records for ``context``: the SDK's requests, pages and post-processing.
+        """This stream's records for ``context``: the SDK's requests and pages.
 
         :meth:`get_records` adds what every stream does around them (the log lines, deletions,
         the rule for vanished parents); a stream that gets its records another way overrides this.
+        A child stream whose list was read ahead for ``context`` takes that list.
         """
-        yield from super().get_records(context)
+        ahead = self._read_ahead.pop(_context_key(context), None) if context else None
+        if ahead is None:
+            yield from super().get_records(context)
+            return
+        try:
+            records = ahead.result()
+        except _ReadAheadStoppedError as stopped:
+            raise stopped.cause from None
+        yield from records
+
+    # -- per-parent lists read ahead ---------------------------------------------------------
+
+    @cached_property
+    def _read_ahead(self) -> dict[tuple[t.Any, ...], Future[list[dict[str, t.Any]]]]:
+        return {}
+
+    def _with_children_read_ahead(self, records: Iterable[dict[str, t.Any]]) -> Iterator[dict[str, t.Any]]:
+        """``records``, while the lists of their child streams are fetched ahead, in parallel.
+
+        The SDK reads a child stream for each parent record, one after the other, so a parent-child
+        sync spends its time waiting for one child request at a time. Here, as parent records
+        arrive, the child lists of the next ones are already requested from the tap's pool
+        (``parallel_requests`` threads, every request through the shared pacer); the parent
+        records are handed on in order, at most a window ahead, and each child stream then takes
+        its list in order: the output is the same as one by one, memory holds only the window,
+        and an error surfaces exactly where the child would have met it.
+        """
+        workers = self.tap.parallel_requests
+        readers = [
+            child
+            for child in self.child_streams
+            if isinstance(child, SchedulingAPIStream) and child.selected and not child.child_streams
+        ]
+        if workers <= 1 or not readers:
+            yield from records
+            return
+        window: deque[dict[str, t.Any]] = deque()
+        try:
+            for record in records:
+                context = self.get_child_context(record, None)
+                if context is not None:
+                    for child in readers:
+                        child.read_ahead(context)
+                window.append(record)
+                if len(window) >= 2 * workers:
+                    yield window.popleft()
+            while window:
+                yield window.popleft()
+        finally:
+            for child in readers:
+                child.cancel_read_ahead()
+
+    def read_ahead(self, context: Context) -> None:
+        """Start fetching this child stream's list for ``context`` in the tap's pool.
+
+        Once one list fails for good (a revoked key, a 5xx past the retries), the lists still
+        queued are not requested: the run stops at that parent as it would one by one.
+        """
+        tap = self.tap
+
+        def fetch() -> list[dict[str, t.Any]]:
+            if tap.read_ahead_failure is not None:
+                raise _ReadAheadStoppedError(tap.read_ahead_failure)
+            try:
+                return list(RESTStream.get_records(self, context))
+            except ParentVanishedError:
+                raise  # only this parent is skipped
+            except Exception as error:
+                tap.read_ahead_failure = tap.read_ahead_failure or error
+                raise
+
+        self._read_ahead[_context_key(context)] = tap.request_pool.submit(fetch)
+
+    def cancel_read_ahead(self) -> None:
+        """Drop the lists fetched ahead and not taken (the parent listing ended early)."""
+        for future in self._read_ahead.values():
+            future.cancel()
+        self._read_ahead.clear()
 
     @cached_property
     def parent_stream_name(self) -> str | None:
@@ -332,6 +413,18 @@ class SchedulingAPIStream(SnapshotStream, RESTStream[_TToken]):
             return super().get_replication_key_signpost(context)
         started = dt.datetime.fromtimestamp(self.tap.initialized_at / 1000, tz=dt.timezone.utc)
         return (started - CLOCK_SKEW_MARGIN).strftime(self.replication_key_format)
+
+
+class _ReadAheadStoppedError(Exception):
+    """A list not requested because an earlier one failed (``cause``)."""
+
+    def __init__(self, cause: Exception) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+def _context_key(context: Context) -> tuple[t.Any, ...]:
+    return tuple(sorted(context.items()))
 
 
 def _message_from_error_body(body: t.Any) -> str:

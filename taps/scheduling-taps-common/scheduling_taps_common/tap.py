@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 import typing as t
+from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
 
 import requests
@@ -56,6 +57,19 @@ class SchedulingTap(Tap):
         if problems:
             raise ConfigValidationError("Config validation failed", errors=problems)
         sdk_private.quiet_sdk_chatter(self.metrics_logger)
+
+    #: The first per-parent list read ahead that failed for good; the queued ones then stop.
+    read_ahead_failure: Exception | None = None
+
+    @property
+    def parallel_requests(self) -> int:
+        """How many requests may be in flight at once (setting ``parallel_requests``, if declared)."""
+        return int(self.config.get("parallel_requests") or 1)
+
+    @cached_property
+    def request_pool(self) -> ThreadPoolExecutor:
+        """The threads that read per-parent lists ahead (``parallel_requests`` of them)."""
+        return ThreadPoolExecutor(max_workers=self.parallel_requests, thread_name_prefix=f"{self.name}-read-ahead")
 
     @cached_property
     def sync_reporter(self) -> SyncReporter:

@@ -27,6 +27,7 @@ class TapCalendly(SchedulingTap):
         ),
         settings.api_url("https://api.calendly.com"),
         settings.request_timeout(),
+        settings.parallel_requests(),
         settings.start_date(
             "Earliest event start time to sync on the first run (ISO-8601). Later runs start from "
             "the bookmark minus `lookback_days`. Unset: all events, past and future."

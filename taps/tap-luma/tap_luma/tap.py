@@ -41,6 +41,7 @@ class TapLuma(SchedulingTap):
         ),
         settings.api_url("https://public-api.luma.com"),
         settings.request_timeout(),
+        settings.parallel_requests(),
         *settings.pacing(per_second=None, per_minute=200, documented_limit=DOCUMENTED_LIMITS),
         th.Property(
             "max_requests_per_five_minutes",
