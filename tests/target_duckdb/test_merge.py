@@ -25,12 +25,21 @@ def test_upsert_across_two_runs(loader, singer):
     ]
 
 
+def test_a_schema_named_like_the_database_file(loader, singer):
+    # warehouse.duckdb is the catalog "warehouse": a schema of that name must not be ambiguous.
+    for name in ("a", "b"):
+        loader.run(
+            [singer.schema("people", PEOPLE), *people(singer, [(1, name), (2, name)], version=1)],
+            default_target_schema="warehouse",
+        )
+
+    assert loader.query("SELECT id, name FROM warehouse.warehouse.people ORDER BY id") == [(1, "b"), (2, "b")]
+
+
 @pytest.mark.parametrize("batch_size_rows", [1, 2, 100])
 def test_last_record_wins_within_and_across_batches(loader, singer, batch_size_rows):
     rows = [(1, "a1"), (2, "b1"), (1, "a2"), (1, "a3"), (2, "b2"), (3, "c1")]
-    loader.run(
-        [singer.schema("people", PEOPLE), *people(singer, rows)], batch_size_rows=batch_size_rows
-    )
+    loader.run([singer.schema("people", PEOPLE), *people(singer, rows)], batch_size_rows=batch_size_rows)
 
     assert loader.query("SELECT id, name FROM raw.people ORDER BY id") == [
         (1, "a3"),
@@ -108,13 +117,9 @@ def test_sdc_deleted_at_hard_delete(loader, singer):
     loader.run(
         [
             singer.schema("people", DELETABLE),
-            singer.record(
-                "people", {"id": 1, "name": "a", "_sdc_deleted_at": "2024-05-01T00:00:00Z"}
-            ),
+            singer.record("people", {"id": 1, "name": "a", "_sdc_deleted_at": "2024-05-01T00:00:00Z"}),
             # A record that arrives already deleted is never inserted.
-            singer.record(
-                "people", {"id": 3, "name": "c", "_sdc_deleted_at": "2024-05-01T00:00:00Z"}
-            ),
+            singer.record("people", {"id": 3, "name": "c", "_sdc_deleted_at": "2024-05-01T00:00:00Z"}),
         ],
         hard_delete=True,
     )
@@ -127,9 +132,7 @@ def test_sdc_deleted_at_hard_delete_without_metadata_columns(loader, singer):
         [
             singer.schema("people", DELETABLE),
             *people(singer, [(1, "a"), (2, "b")]),
-            singer.record(
-                "people", {"id": 1, "name": "a", "_sdc_deleted_at": "2024-05-01T00:00:00Z"}
-            ),
+            singer.record("people", {"id": 1, "name": "a", "_sdc_deleted_at": "2024-05-01T00:00:00Z"}),
         ],
         hard_delete=True,
         add_record_metadata=False,
@@ -144,15 +147,14 @@ def test_sdc_deleted_at_soft_delete_keeps_the_marker(loader, singer):
         [
             singer.schema("people", DELETABLE),
             *people(singer, [(1, "a"), (2, "b")]),
-            singer.record(
-                "people", {"id": 1, "name": "a", "_sdc_deleted_at": "2024-05-01T00:00:00Z"}
-            ),
+            singer.record("people", {"id": 1, "name": "a", "_sdc_deleted_at": "2024-05-01T00:00:00Z"}),
         ]
     )
 
-    assert loader.query(
-        "SELECT id, strftime(_sdc_deleted_at, '%Y-%m-%d') FROM raw.people ORDER BY id"
-    ) == [(1, "2024-05-01"), (2, None)]
+    assert loader.query("SELECT id, strftime(_sdc_deleted_at, '%Y-%m-%d') FROM raw.people ORDER BY id") == [
+        (1, "2024-05-01"),
+        (2, None),
+    ]
 
 
 def full_table_run(singer, version, rows, *, activate_first=True):
@@ -238,6 +240,24 @@ def test_identical_schema_per_parent_does_not_flush(loader, singer, monkeypatch)
     assert loader.query("SELECT count(*) FROM raw.invitees") == [(100,)]
 
 
+def test_wide_records_are_loaded_in_batches_bounded_by_bytes(loader, singer, monkeypatch):
+    # Memory is bounded by batch_size_bytes whatever the rows: 1 KB records, 3 KB batches.
+    loaded_lines: list[int] = []
+    original = DuckDBWarehouse.load_batch
+
+    def counting_load(self, **kwargs):
+        with open(kwargs["staging_file"], "rb") as staged:
+            loaded_lines.append(sum(1 for _ in staged))
+        return original(self, **kwargs)
+
+    monkeypatch.setattr(DuckDBWarehouse, "load_batch", counting_load)
+    wide = [(i, "x" * 1000) for i in range(10)]
+    loader.run([singer.schema("people", PEOPLE), *people(singer, wide)], batch_size_bytes=3000)
+
+    assert loaded_lines == [3, 3, 3, 1]
+    assert loader.query("SELECT count(*), min(length(name)) FROM raw.people") == [(10, 1000)]
+
+
 def test_schema_change_mid_stream_keeps_last_record(loader, singer):
     # The old sink holds id 1 = "old"; after the SCHEMA change the new sink fills
     # up and drains first. The older record must not overwrite the newer one.
@@ -309,9 +329,7 @@ def test_failed_load_emits_no_state(loader, singer):
 
 def test_batch_message_files_are_loaded_and_deduplicated(loader, singer):
     batch_file = loader.workdir / "people-0001.jsonl"
-    batch_file.write_text(
-        '{"id": 1, "name": "a"}\n{"id": 2, "name": "b"}\n{"id": 1, "name": "a2"}\n'
-    )
+    batch_file.write_text('{"id": 1, "name": "a"}\n{"id": 2, "name": "b"}\n{"id": 1, "name": "a2"}\n')
     loader.run(
         [
             singer.schema("people", PEOPLE),
@@ -327,9 +345,7 @@ def test_batch_message_files_are_loaded_and_deduplicated(loader, singer):
     assert loader.query("SELECT id, name FROM raw.people ORDER BY id") == [(1, "a2"), (2, "b")]
 
 
-def test_activate_version_without_metadata_columns_is_ignored_with_a_warning(
-    loader, singer, caplog
-):
+def test_activate_version_without_metadata_columns_is_ignored_with_a_warning(loader, singer, caplog):
     loader.run(full_table_run(singer, 100, [(1, "a"), (2, "b")]), add_record_metadata=False)
     loader.run(full_table_run(singer, 200, [(1, "a")]), add_record_metadata=False)
 

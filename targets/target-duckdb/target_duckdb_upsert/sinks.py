@@ -13,6 +13,7 @@ import msgspec
 from singer_sdk.exceptions import InvalidJSONSchema, InvalidRecord
 from singer_sdk.sinks import BatchSink
 from singer_sdk.sinks.core import BaseJSONSchemaValidator
+from typing_extensions import override
 
 from target_duckdb_upsert.columns import (
     JSON,
@@ -113,6 +114,8 @@ class DuckDBSink(FastTimestampParsing, BatchSink):
     """Loads one stream into ``<default_target_schema>.<safe stream name>``."""
 
     MAX_SIZE_DEFAULT = 10_000
+    #: Encoded bytes buffered per stream before a load, by default (setting ``batch_size_bytes``).
+    MAX_BYTES_DEFAULT = 8 * 1024 * 1024
 
     def __init__(
         self,
@@ -122,9 +125,26 @@ class DuckDBSink(FastTimestampParsing, BatchSink):
         key_properties: t.Sequence[str] | None,
     ) -> None:
         self._warehouse = target.warehouse
+        self._buffered_bytes = 0
         super().__init__(target, stream_name, schema, key_properties)
 
-    # Settings
+    # Settings and batch size
+
+    @property
+    def max_size_bytes(self) -> int:
+        """Encoded bytes buffered before a load (setting ``batch_size_bytes``)."""
+        return int(self.config.get("batch_size_bytes") or self.MAX_BYTES_DEFAULT)
+
+    @property
+    @override
+    def is_full(self) -> bool:
+        # Rows alone would not bound memory: ten thousand wide records can hold hundreds of MB.
+        return super().is_full or self._buffered_bytes >= self.max_size_bytes
+
+    @override
+    def mark_drained(self) -> None:
+        super().mark_drained()
+        self._buffered_bytes = 0
 
     @property
     def include_sdc_metadata_properties(self) -> bool:
@@ -262,7 +282,9 @@ class DuckDBSink(FastTimestampParsing, BatchSink):
         Keyed streams keep one line per key: the last record wins within a batch.
         """
         if not self._deduplicate:
-            context.setdefault("records", []).append(self._encode(record))
+            line = self._encode(record)
+            self._buffered_bytes += len(line)
+            context.setdefault("records", []).append(line)
             return
         buffered: dict = context.setdefault("records", {})
         key = tuple(record[k] for k in self.key_properties)
@@ -271,8 +293,11 @@ class DuckDBSink(FastTimestampParsing, BatchSink):
         except TypeError:  # e.g. an object used as key: compare by its JSON text
             key = (_as_json_text(key),)
         line = self._encode(record)
-        if key in buffered:
+        replaced = buffered.get(key)
+        if replaced is not None:
             self.tally_duplicate_merged()
+            self._buffered_bytes -= len(replaced)
+        self._buffered_bytes += len(line)
         buffered[key] = line
 
     def process_batch(self, context: dict) -> None:
@@ -285,15 +310,18 @@ class DuckDBSink(FastTimestampParsing, BatchSink):
             buffered = self._buffer_batch_file_records(buffered)
         lines = buffered.values() if isinstance(buffered, dict) else buffered
         fd, staging_file = tempfile.mkstemp(prefix=f"{self.table_name}-", suffix=".jsonl")
+        longest = 0
         try:
             with os.fdopen(fd, "wb") as staging:
                 for line in lines:
                     staging.write(line)
                     staging.write(b"\n")
+                    longest = max(longest, len(line))
             self._warehouse.load_batch(
                 schema=self.schema_name,
                 table=self.table_name,
                 staging_file=staging_file,
+                longest_line=longest,
                 staging_columns=self._staging_columns,
                 insert_columns=self._insert_columns,
                 key_columns=self._key_columns if self._deduplicate else [],

@@ -97,9 +97,20 @@ class TargetDuckDB(StateListener, Target):
             default=DuckDBSink.MAX_SIZE_DEFAULT,
             title="Batch size (rows)",
             description=(
-                "Records buffered per stream before a load. Memory use is bounded by "
-                "this many encoded records per stream. State is emitted only after "
-                "every buffered record is committed."
+                "Records buffered per stream before a load (or fewer, see "
+                "`batch_size_bytes`). State is emitted only after every buffered record "
+                "is committed."
+            ),
+        ),
+        th.Property(
+            "batch_size_bytes",
+            th.IntegerType(minimum=1),
+            default=DuckDBSink.MAX_BYTES_DEFAULT,
+            title="Batch size (bytes)",
+            description=(
+                "Encoded record bytes buffered per stream before a load, whatever the "
+                "number of rows: with wide records this, not `batch_size_rows`, bounds "
+                "the loader's memory."
             ),
         ),
     ).to_dict()

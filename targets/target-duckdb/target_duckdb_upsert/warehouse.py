@@ -9,14 +9,17 @@ import os
 import typing as t
 import uuid
 from dataclasses import dataclass, fields
+from functools import cached_property
 from pathlib import Path
 
 import duckdb
 
 from target_duckdb_upsert.columns import normalize_type, quote, widen
 
-# One NDJSON line holds one record; nested payloads can be large.
-_MAX_RECORD_BYTES = 64 * 1024 * 1024
+#: DuckDB reads NDJSON in buffers sized from ``maximum_object_size`` (the longest line it
+#: accepts): sized from the batch's own longest line, not a fixed 64 MiB, a load allocates
+#: little more than its batch.
+_MIN_OBJECT_SIZE = 1024 * 1024
 
 #: The load-history table, one per target schema, beside the tables it describes.
 LOAD_HISTORY = "_load_history"
@@ -77,6 +80,16 @@ class DuckDBWarehouse:
             self._connection.execute("SET TimeZone = 'UTC'")
         return self._connection
 
+    @cached_property
+    def catalog(self) -> str:
+        """The database's own name (the file's stem), which every name here is qualified with."""
+        (name,) = self.connection.execute("SELECT current_database()").fetchone() or ("memory",)
+        return str(name)
+
+    def qualified(self, schema: str, table: str | None = None) -> str:
+        """``"catalog"."schema"."table"``: a schema named like the file would be ambiguous otherwise."""
+        return ".".join(quote(part) for part in (self.catalog, schema, table) if part is not None)
+
     def close(self) -> None:
         """Checkpoint and release the file lock so other readers can open it."""
         if self._connection is not None:
@@ -102,9 +115,9 @@ class DuckDBWarehouse:
         longer declares are kept (older rows still hold values there).
         """
         con = self.connection
-        con.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(schema)}")
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {self.qualified(schema)}")
         existing = self.table_columns(schema, table)
-        full_name = f"{quote(schema)}.{quote(table)}"
+        full_name = self.qualified(schema, table)
         if not existing:
             column_ddl = ", ".join(f"{quote(c)} {ty}" for c, ty in columns.items())
             con.execute(f"CREATE TABLE IF NOT EXISTS {full_name} ({column_ddl})")
@@ -134,6 +147,7 @@ class DuckDBWarehouse:
         schema: str,
         table: str,
         staging_file: str,
+        longest_line: int,
         staging_columns: dict[str, str],
         insert_columns: t.Sequence[str],
         key_columns: t.Sequence[str],
@@ -149,7 +163,7 @@ class DuckDBWarehouse:
         updated, unchanged, deleted) is counted inside the same transaction.
         """
         con = self.connection
-        full_name = f"{quote(schema)}.{quote(table)}"
+        full_name = self.qualified(schema, table)
         # Explicit column types: no type sniffing, no header guessing.
         columns_struct = (
             "{"
@@ -163,7 +177,7 @@ class DuckDBWarehouse:
             con.execute(
                 f"CREATE OR REPLACE TEMP TABLE {stage} AS SELECT * FROM read_json("
                 f"{_sql_string(staging_file)}, format = 'newline_delimited', "
-                f"columns = {columns_struct}, maximum_object_size = {_MAX_RECORD_BYTES})"
+                f"columns = {columns_struct}, maximum_object_size = {max(_MIN_OBJECT_SIZE, longest_line + 1)})"
             )
             if overwrite and (schema, table) not in self._overwritten:
                 (emptied,) = con.execute(f"DELETE FROM {full_name}").fetchone() or (0,)
@@ -198,7 +212,7 @@ class DuckDBWarehouse:
     ) -> dict[str, int]:
         """How the staged batch will change the table: compared by key, on the data columns."""
         con = self.connection
-        full_name = f"{quote(schema)}.{quote(table)}"
+        full_name = self.qualified(schema, table)
         if not key_columns:
             (received,) = con.execute(f"SELECT count(*) FROM {stage}").fetchone() or (0,)
             return {"received": received, "inserted": received}
@@ -209,13 +223,17 @@ class DuckDBWarehouse:
             f"t.{quote(c)} IS NOT DISTINCT FROM CAST(s.{quote(c)} AS {types[c]})" for c in data
         ) or "true"
         flagged = f"s.{quote(deleted_flag)} IS NOT NULL" if deleted_flag else "false"
+        # Only the table's rows of this batch's keys are joined (the table can be far larger).
+        batch_rows = (
+            f"SELECT t.*, true AS _present FROM {full_name} AS t SEMI JOIN {stage} AS s ON {matches}"
+        )
         row = con.execute(
             f"SELECT count(*), "
             f"count(*) FILTER (WHERE NOT ({flagged}) AND t._present IS NULL), "
             f"count(*) FILTER (WHERE NOT ({flagged}) AND t._present AND NOT ({same})), "
             f"count(*) FILTER (WHERE NOT ({flagged}) AND t._present AND ({same})), "
             f"count(*) FILTER (WHERE ({flagged}) AND t._present) "
-            f"FROM {stage} AS s LEFT JOIN (SELECT *, true AS _present FROM {full_name}) AS t ON {matches}"
+            f"FROM {stage} AS s LEFT JOIN ({batch_rows}) AS t ON {matches}"
         ).fetchone()
         received, inserted, updated, unchanged, deleted = row or (0, 0, 0, 0, 0)
         return {
@@ -243,7 +261,7 @@ class DuckDBWarehouse:
         """Remove (or soft-delete) rows that the latest full-table sync did not send."""
         con = self.connection
         for (schema, table), version in sorted(self._pending_versions.items()):
-            full_name = f"{quote(schema)}.{quote(table)}"
+            full_name = self.qualified(schema, table)
             stale = "(_sdc_table_version IS NULL OR _sdc_table_version < ?)"
             if hard_delete:
                 deleted = con.execute(
@@ -273,7 +291,7 @@ class DuckDBWarehouse:
         entries = []
         for (schema, table), changes in sorted(self.changes.items()):
             (rows_now,) = con.execute(
-                f"SELECT count(*) FROM {quote(schema)}.{quote(table)}"
+                f"SELECT count(*) FROM {self.qualified(schema, table)}"
                 + (" WHERE _sdc_deleted_at IS NULL" if "_sdc_deleted_at" in self.table_columns(schema, table) else "")
             ).fetchone() or (0,)
             bookmark = self.bookmarks.get(table)
@@ -292,11 +310,11 @@ class DuckDBWarehouse:
                 }
             )
         for schema in sorted({schema for schema, _ in self.changes}):
-            con.execute(f"CREATE TABLE IF NOT EXISTS {quote(schema)}.{quote(LOAD_HISTORY)} ({_HISTORY_COLUMNS})")
+            con.execute(f"CREATE TABLE IF NOT EXISTS {self.qualified(schema, LOAD_HISTORY)} ({_HISTORY_COLUMNS})")
             for entry in (e for e in entries if e["schema_name"] == schema):
                 names = [n for n in entry if n != "schema_name"]
                 con.execute(
-                    f"INSERT INTO {quote(schema)}.{quote(LOAD_HISTORY)} ({', '.join(names)}) "
+                    f"INSERT INTO {self.qualified(schema, LOAD_HISTORY)} ({', '.join(names)}) "
                     f"VALUES ({', '.join('?' for _ in names)})",
                     [entry[n] for n in names],
                 )
