@@ -19,7 +19,7 @@ import datetime as dt
 import typing as t
 from urllib.parse import urlencode
 
-from ..datagen import decode_cursor, encode_cursor, keyset_page, parse_iso
+from ..datagen import Record, decode_cursor, encode_cursor, keyset_page, parse_iso, span
 from ..server import ApiError, FakeAPI, Request, Response, json_response, route
 from .data import CalendlyData, uuid_of
 
@@ -38,6 +38,23 @@ _TITLES = {
     429: "Too Many Requests",
     500: "Internal Server Error",
 }
+
+
+# Each list's order (and cursor key): the field its ``sort`` names, then the URI to break ties.
+def _by_name(event_type: Record) -> list[str]:
+    return [event_type["name"] or "", event_type["uri"]]
+
+
+def _by_uri(group: Record) -> t.Any:
+    return group["uri"]
+
+
+def _by_creation(record: Record) -> list[str]:
+    return [record["created_at"], record["uri"]]
+
+
+def _by_start(event: Record) -> list[str]:
+    return [event["start_time"], event["uri"]]
 
 
 def invalid_argument(parameter: str, message: str) -> ApiError:
@@ -93,12 +110,16 @@ class FakeCalendly(FakeAPI):
     def _collection(
         self,
         request: Request,
-        items: list[dict[str, t.Any]],
-        key: t.Callable[[dict[str, t.Any]], t.Any],
+        ordered: list[Record],
+        key: t.Callable[[Record], t.Any],
         *,
         descending: bool = False,
+        within: tuple[int, int] | None = None,
     ) -> Response:
-        """One ``count``-sized page of ``items`` after ``page_token``, in the collection envelope."""
+        """One ``count``-sized page after ``page_token``, in the collection envelope.
+
+        ``ordered`` is sorted by ``key``; ``within`` (a :func:`span` of it) narrows it.
+        """
         count = _count(request)
         token = request.arg("page_token")
         after = None
@@ -107,8 +128,8 @@ class FakeCalendly(FakeAPI):
             if state is None or "after" not in state:
                 raise invalid_argument("page_token", "is invalid")
             after = state["after"]
-        ordered = sorted(items, key=key, reverse=descending)
-        page, last_key = keyset_page(ordered, key, after, count, descending=descending)
+        lo, hi = within or (0, len(ordered))
+        page, last_key = keyset_page(ordered, key, after, count, descending=descending, lo=lo, hi=hi)
         next_token = None
         next_page = None
         if last_key is not None:
@@ -143,14 +164,15 @@ class FakeCalendly(FakeAPI):
             raise invalid_argument("organization", "organization or user is required")
         if organization and organization != self.data.organization:
             raise ApiError(403, PERMISSION_DENIED)
-        items = self.data.event_types
+        active = request.arg("active")
+        descending = _descending(request, "name")
+        # Filtering the order keeps it: the same pages as sorting what the filters keep.
+        items = self.data.ordered("event_types", self.data.event_types, _by_name, descending=descending)
         if user:
             items = [e for e in items if (e["profile"] or {}).get("owner") == user]
-        active = request.arg("active")
         if active is not None:
             items = [e for e in items if e["active"] == (active == "true")]
-        descending = _descending(request, "name")
-        return self._collection(request, items, lambda e: [e["name"] or "", e["uri"]], descending=descending)
+        return self._collection(request, items, _by_name, descending=descending)
 
     @route("GET", r"/groups")
     def groups(self, request: Request) -> Response:
@@ -160,7 +182,7 @@ class FakeCalendly(FakeAPI):
             raise invalid_argument("organization", "is required")
         if organization != self.data.organization:
             raise ApiError(403, PERMISSION_DENIED)
-        return self._collection(request, self.data.groups, lambda g: g["uri"])
+        return self._collection(request, self.data.ordered("groups", self.data.groups, _by_uri), _by_uri)
 
     @route("GET", r"/organization_memberships")
     def organization_memberships(self, request: Request) -> Response:
@@ -170,12 +192,12 @@ class FakeCalendly(FakeAPI):
             raise invalid_argument("organization", "organization, user or email is required")
         if organization and organization != self.data.organization:
             raise ApiError(403, PERMISSION_DENIED)
-        items = self.data.memberships
+        items = self.data.ordered("memberships", self.data.memberships, _by_creation)
         if user:
             items = [m for m in items if m["user"]["uri"] == user]
         if email:
             items = [m for m in items if m["user"]["email"] == email]
-        return self._collection(request, items, lambda m: [m["created_at"], m["uri"]])
+        return self._collection(request, items, _by_creation)
 
     @route("GET", r"/scheduled_events")
     def scheduled_events(self, request: Request) -> Response:
@@ -189,24 +211,22 @@ class FakeCalendly(FakeAPI):
                 raise ApiError(403, PERMISSION_DENIED)
         elif user != caller:
             raise ApiError(403, OTHER_USER_DENIED)
-        items = self.data.events
+        status = request.arg("status")
+        if status is not None and status not in {"active", "canceled"}:
+            raise invalid_argument("status", "must be active or canceled")
+        minimum, maximum = _instant(request, "min_start_time"), _instant(request, "max_start_time")
+        email = request.arg("invitee_email")
+        descending = _descending(request, "start_time")
+        items = self.data.ordered("events", self.data.events, _by_start, descending=descending)
         if user:
             items = [e for e in items if any(m["user"] == user for m in e["event_memberships"])]
-        status = request.arg("status")
         if status is not None:
-            if status not in {"active", "canceled"}:
-                raise invalid_argument("status", "must be active or canceled")
             items = [e for e in items if e["status"] == status]
-        minimum, maximum = _instant(request, "min_start_time"), _instant(request, "max_start_time")
-        if minimum is not None:
-            items = [e for e in items if parse_iso(e["start_time"]) >= minimum]
-        if maximum is not None:
-            items = [e for e in items if parse_iso(e["start_time"]) < maximum]
-        email = request.arg("invitee_email")
         if email:
             items = [e for e in items if any(i["email"] == email for i in self.data.invitees[uuid_of(e["uri"])])]
-        descending = _descending(request, "start_time")
-        return self._collection(request, items, lambda e: [e["start_time"], e["uri"]], descending=descending)
+        # Sorted by start, the events the time filters keep are one run of the order.
+        within = span(items, lambda e: parse_iso(e["start_time"]), minimum, maximum, descending=descending)
+        return self._collection(request, items, _by_start, descending=descending, within=within)
 
     @route("GET", r"/scheduled_events/(?P<event_uuid>[^/]+)")
     def scheduled_event(self, request: Request, event_uuid: str) -> Response:
@@ -223,15 +243,15 @@ class FakeCalendly(FakeAPI):
         caller = self._caller(request)["uri"]
         if not self._is_admin(request) and all(m["user"] != caller for m in event["event_memberships"]):
             raise ApiError(403, PERMISSION_DENIED)
+        status, email = request.arg("status"), request.arg("email")
+        descending = _descending(request, "created_at")
         items = self.data.invitees[event_uuid]
-        status = request.arg("status")
+        items = self.data.ordered(("invitees", event_uuid), items, _by_creation, descending=descending)
         if status is not None:
             items = [i for i in items if i["status"] == status]
-        email = request.arg("email")
         if email:
             items = [i for i in items if i["email"] == email]
-        descending = _descending(request, "created_at")
-        return self._collection(request, items, lambda i: [i["created_at"], i["uri"]], descending=descending)
+        return self._collection(request, items, _by_creation, descending=descending)
 
 
 def _descending(request: Request, field: str) -> bool:

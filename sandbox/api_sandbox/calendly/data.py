@@ -14,16 +14,17 @@ import datetime as dt
 import itertools
 import typing as t
 
-from ..datagen import CITIES, TIMEZONES, Faker, iso, today_utc, utc_now
+from ..datagen import CITIES, TIMEZONES, Dataset, Faker, iso, today_utc, utc_now
 
 API = "https://api.calendly.com"
 BOOKING = "https://calendly.com"
 
 
-class CalendlyData:
+class CalendlyData(Dataset):
     """The organisation's current state. ``mutate()`` changes it the way real use does."""
 
     def __init__(self, *, seed: int = 1, scale: float = 1.0) -> None:
+        super().__init__()
         self.fake = Faker(seed)
         self.anchor = today_utc()
         self._clock = self.anchor - dt.timedelta(days=1)
@@ -488,7 +489,7 @@ class CalendlyData:
 
     def event(self, event_uuid: str) -> dict[str, t.Any] | None:
         """The event with this uuid, if any."""
-        return next((e for e in self.events if uuid_of(e["uri"]) == event_uuid), None)
+        return self.indexed("events", self.events, lambda e: uuid_of(e["uri"])).get(event_uuid)
 
 
 def uuid_of(uri: str) -> str:

@@ -125,8 +125,19 @@ class FakeFloat(FakeAPI):
 
     # -- pagination ------------------------------------------------------------------------------
 
-    def _page(self, request: Request, items: list[dict[str, t.Any]], *, empty_is_204: bool = False) -> Response:
-        """One page of ``items`` as a bare array, with Yii2's pagination headers."""
+    def _page(
+        self,
+        request: Request,
+        items: list[dict[str, t.Any]],
+        *,
+        empty_is_204: bool = False,
+        expandable: tuple[str, ...] = (),
+    ) -> Response:
+        """One page of ``items`` as a bare array, with Yii2's pagination headers.
+
+        ``expandable``: fields left out unless ``expand=`` names them (only the page's records
+        are copied without them).
+        """
         per_page = _clamp(_int(request.arg("per-page"), DEFAULT_PER_PAGE), 1, MAX_PER_PAGE)
         total = len(items)
         page_count = math.ceil(total / per_page)
@@ -134,7 +145,7 @@ class FakeFloat(FakeAPI):
         page = _clamp(_int(request.arg("page"), 1), 1, max(page_count, 1))
         if empty_is_204 and total == 0:
             return Response(status=204)
-        body = items[(page - 1) * per_page : page * per_page]
+        body = _expanded(items[(page - 1) * per_page : page * per_page], request, expandable)
         headers = {
             "X-Pagination-Total-Count": str(total),
             "X-Pagination-Page-Count": str(page_count),
@@ -190,7 +201,7 @@ class FakeFloat(FakeAPI):
     def projects(self, request: Request) -> Response:
         """GET /projects: the projects, ``modified_since`` filters, ``expand`` adds tasks and team."""
         items = self._modified_since(request, self.data.projects)
-        return self._page(request, _expanded(items, request, ("project_tasks", "project_team")))
+        return self._page(request, items, expandable=("project_tasks", "project_team"))
 
     @route("GET", r"/v3/status")
     def status(self, request: Request) -> Response:
@@ -215,7 +226,7 @@ class FakeFloat(FakeAPI):
     @route("GET", r"/v3/phases")
     def phases(self, request: Request) -> Response:
         """GET /phases: the project phases, ``expand`` adds their tasks and team."""
-        return self._page(request, _expanded(self.data.phases, request, ("phase_tasks", "phase_team")))
+        return self._page(request, self.data.phases, expandable=("phase_tasks", "phase_team"))
 
     @route("GET", r"/v3/project-tasks")
     def project_tasks(self, request: Request) -> Response:

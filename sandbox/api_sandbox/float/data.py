@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import typing as t
 
-from ..datagen import Faker, today_utc, utc_now
+from ..datagen import Dataset, Faker, today_utc, utc_now
 
 #: Float's timestamp format (UTC, no zone) and date format.
 TIMESTAMP = "%Y-%m-%d %H:%M:%S"
@@ -84,10 +84,11 @@ def at(date: str, time: str) -> str:
     return f"{date} {time}"
 
 
-class FloatData:
+class FloatData(Dataset):
     """The team's current state. ``mutate()`` changes it the way a week of real use does."""
 
     def __init__(self, *, seed: int = 1, scale: float = 1.0) -> None:
+        super().__init__()
         self.fake = Faker(seed)
         self.anchor = today_utc()
         self._ids: dict[str, int] = {}

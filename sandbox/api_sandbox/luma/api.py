@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import typing as t
 
-from ..datagen import decode_cursor, encode_cursor, keyset_page, parse_iso
+from ..datagen import Record, decode_cursor, encode_cursor, keyset_page, parse_iso, span
 from ..server import ApiError, FakeAPI, RateLimits, Request, Response, json_response, route
 from .data import LumaData
 
@@ -40,6 +40,11 @@ LOCKOUT_SECONDS = 60.0
 
 _SORT_DIRECTIONS = {"asc": False, "desc": True, "asc nulls last": False, "desc nulls last": True}
 _GUEST_SORT_COLUMNS = ("name", "email", "created_at", "registered_at", "checked_in_at")
+
+
+def _event_key(event: Record) -> list[str]:
+    """List Events' order (and cursor): start, then id."""
+    return [event["start_at"], event["api_id"]]
 
 
 class FakeLuma(FakeAPI):
@@ -99,13 +104,17 @@ class FakeLuma(FakeAPI):
     def _page(
         self,
         request: Request,
-        items: list[dict[str, t.Any]],
-        key: t.Callable[[dict[str, t.Any]], list[str]],
-        wrap: t.Callable[[dict[str, t.Any]], dict[str, t.Any]],
+        ordered: list[Record],
+        key: t.Callable[[Record], list[str]],
+        wrap: t.Callable[[Record], dict[str, t.Any]],
         *,
         descending: bool,
+        within: tuple[int, int] | None = None,
     ) -> Response:
-        """One page of ``items`` after ``pagination_cursor``, each wrapped in its entry."""
+        """One page after ``pagination_cursor``, each record wrapped in its entry.
+
+        ``ordered`` is sorted by ``key``; ``within`` (a :func:`span` of it) narrows it.
+        """
         limit = _page_size(request)
         after = None
         cursor = request.arg("pagination_cursor")
@@ -114,8 +123,8 @@ class FakeLuma(FakeAPI):
             if state is None or not isinstance(state.get("after"), list):
                 raise ApiError(400, "Invalid pagination_cursor.")
             after = state["after"]
-        ordered = sorted(items, key=key, reverse=descending)
-        page, more_after = keyset_page(ordered, key, after, limit, descending=descending)
+        lo, hi = within or (0, len(ordered))
+        page, more_after = keyset_page(ordered, key, after, limit, descending=descending, lo=lo, hi=hi)
         body: dict[str, t.Any] = {"entries": [wrap(item) for item in page], "has_more": more_after is not None}
         if page:
             # Quirk: the last page still carries a cursor (pointing past its last entry).
@@ -127,21 +136,21 @@ class FakeLuma(FakeAPI):
     @route("GET", r"/public/v1/calendar/list-events")
     def list_events(self, request: Request) -> Response:
         """List Events: entries of ``{"api_id", "event", "tags"}`` by start, ``after``/``before`` filters."""
-        items = self.data.events
         after, before = _instant(request, "after"), _instant(request, "before")
-        if after is not None:
-            items = [e for e in items if parse_iso(e["start_at"]) >= after]
-        if before is not None:
-            items = [e for e in items if parse_iso(e["start_at"]) < before]
         sort_column = request.arg("sort_column", "start_at")
         if sort_column != "start_at":
             raise ApiError(400, "Invalid sort_column. Expected: start_at.")
+        descending = _descending(request)
+        ordered = self.data.ordered("events", self.data.events, _event_key, descending=descending)
+        # Sorted by start, the events the filters keep are one run of the order.
+        within = span(ordered, lambda e: parse_iso(e["start_at"]), after, before, descending=descending)
         return self._page(
             request,
-            items,
-            lambda e: [e["start_at"], e["api_id"]],
+            ordered,
+            _event_key,
             lambda e: {"api_id": e["api_id"], "event": e, "tags": self.data.event_tags[e["api_id"]]},
-            descending=_descending(request),
+            descending=descending,
+            within=within,
         )
 
     @route("GET", r"/public/v1/event/get-guests")
@@ -152,20 +161,20 @@ class FakeLuma(FakeAPI):
             raise ApiError(400, "Missing event_api_id.")
         if self.data.event(event_api_id) is None:
             raise ApiError(404, f"Event {event_api_id} not found.")
-        items = self.data.guests[event_api_id]
-        status = request.arg("approval_status")
-        if status:
-            items = [g for g in items if g["approval_status"] == status]
         sort_column = request.arg("sort_column", "created_at")
         if sort_column not in _GUEST_SORT_COLUMNS:
             raise ApiError(400, f"Invalid sort_column. Expected one of: {', '.join(_GUEST_SORT_COLUMNS)}.")
-        return self._page(
-            request,
-            items,
-            lambda g: [g.get(sort_column) or "", g["api_id"]],
-            lambda g: {"api_id": g["api_id"], "guest": g},
-            descending=_descending(request),
-        )
+        descending = _descending(request)
+
+        def key(guest: Record) -> list[str]:
+            return [guest.get(sort_column) or "", guest["api_id"]]
+
+        guests = self.data.guests[event_api_id]
+        ordered = self.data.ordered(("guests", event_api_id, sort_column), guests, key, descending=descending)
+        status = request.arg("approval_status")
+        if status:  # filtering the order keeps it: the same page as sorting what is kept
+            ordered = [g for g in ordered if g["approval_status"] == status]
+        return self._page(request, ordered, key, lambda g: {"api_id": g["api_id"], "guest": g}, descending=descending)
 
 
 def _page_size(request: Request) -> int:

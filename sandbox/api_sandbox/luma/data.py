@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import typing as t
 
-from ..datagen import TIMEZONES, Faker, iso, today_utc, utc_now
+from ..datagen import TIMEZONES, Dataset, Faker, iso, today_utc, utc_now
 
 SITE = "https://lu.ma"
 CDN = "https://images.lumacdn.com"
@@ -61,10 +61,11 @@ CURRENCIES = ("usd", "eur", "gbp")
 BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 
 
-class LumaData:
+class LumaData(Dataset):
     """One calendar's events and guests. ``mutate()`` changes them the way real use does."""
 
     def __init__(self, *, seed: int = 1, scale: float = 1.0) -> None:
+        super().__init__()
         self.fake = Faker(seed)
         self.anchor = today_utc()
         self._clock = self.anchor - dt.timedelta(days=1)
@@ -428,7 +429,7 @@ class LumaData:
 
     def event(self, api_id: str) -> dict[str, t.Any] | None:
         """The event with this ``api_id``, if any."""
-        return next((e for e in self.events if e["api_id"] == api_id), None)
+        return self.indexed("events", self.events, lambda e: e["api_id"]).get(api_id)
 
     def every_guest(self) -> list[dict[str, t.Any]]:
         """Every guest of every event, as the API serves them."""

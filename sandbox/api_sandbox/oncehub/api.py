@@ -29,7 +29,7 @@ import re
 import typing as t
 from urllib.parse import urlencode
 
-from ..datagen import parse_iso
+from ..datagen import leading, parse_iso
 from ..server import ApiError, FakeAPI, Request, Response, json_response, route
 from .data import BOOKING_STATUSES, OnceHubData
 
@@ -155,24 +155,27 @@ class FakeOnceHub(FakeAPI):
         return value > bound if op == "gt" else value < bound
 
     def _page(self, request: Request, segment: str, items: list[dict[str, t.Any]]) -> Response:
-        """One page of ``items`` (kept in creation order), newest first, keyed by position."""
+        """One page of ``items`` (kept in creation order), newest first, keyed by position.
+
+        ``items`` ascend by rank, so the cursor's place is found by bisection and a page is the
+        slice before or after it, reversed.
+        """
         limit = _limit(request)
         after, before = request.arg("after"), request.arg("before")
         if after and before:
             raise invalid_request("You may only specify one of these parameters: after, before.", "before")
         noun = RESOURCES[segment][1]
         rank = self.data.rank
-        newest_first = list(reversed(items))
         if after:
             pivot = self._rank_of(after, "after", noun)
-            older = [r for r in newest_first if rank[r["id"]] < pivot]
-            page, more_older, more_newer = older[:limit], len(older) > limit, True
+            end = leading(items, lambda r: rank[r["id"]] < pivot)  # items[:end] are the older ones
+            page, more_older, more_newer = items[max(0, end - limit) : end][::-1], end > limit, True
         elif before:
             pivot = self._rank_of(before, "before", noun)
-            newer = [r for r in newest_first if rank[r["id"]] > pivot]
-            page, more_older, more_newer = newer[-limit:], True, len(newer) > limit
+            start = leading(items, lambda r: rank[r["id"]] <= pivot)  # items[start:] are the newer ones
+            page, more_older, more_newer = items[start : start + limit][::-1], True, len(items) - start > limit
         else:
-            page, more_older, more_newer = newest_first[:limit], len(newest_first) > limit, False
+            page, more_older, more_newer = items[-limit:][::-1], len(items) > limit, False
         has_more = more_newer if before else more_older
         headers = {}
         if has_more and page:

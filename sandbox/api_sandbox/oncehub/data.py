@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import typing as t
 
-from ..datagen import CITIES, TIMEZONES, Faker, iso, parse_iso, today_utc, utc_now
+from ..datagen import CITIES, TIMEZONES, Dataset, Faker, iso, parse_iso, today_utc, utc_now
 
 #: Booking statuses of API v2 (v1 used capitalised values).
 BOOKING_STATUSES = ("requested", "scheduled", "rescheduled", "completed", "canceled", "no_show")
@@ -42,10 +42,11 @@ INTERESTS = ("Sales", "Marketing", "Support", "Billing")
 LISTS = ("bookings", "booking_pages", "event_types", "master_pages", "users", "teams", "contacts")
 
 
-class OnceHubData:
+class OnceHubData(Dataset):
     """The account's current state. ``mutate()`` changes it the way real use does."""
 
     def __init__(self, *, seed: int = 1, scale: float = 1.0) -> None:
+        super().__init__()
         self.fake = Faker(seed)
         self.anchor = today_utc()
         self._clock = self.anchor - dt.timedelta(days=1)

@@ -26,7 +26,7 @@ import datetime as dt
 import struct
 import typing as t
 
-from ..datagen import iso, parse_iso
+from ..datagen import iso, leading, parse_iso
 from ..server import ApiError, FakeAPI, Request, Response, json_response, route
 from .data import SavvyCalData
 
@@ -72,15 +72,17 @@ class FakeSavvyCal(FakeAPI):
     # -- pagination ---------------------------------------------------------------------------
 
     def _paginated(self, request: Request, records: t.Sequence[tuple[int, dict[str, t.Any]]]) -> Response:
-        """One page of ``records`` (``(internal id, body)`` in id order) per before/after/limit."""
+        """One page of ``records`` (``(internal id, body)`` in id order) per before/after/limit.
+
+        The cursor's place is found by bisection, as the ids ascend.
+        """
         limit = _limit(request)
         after, before = _cursor_arg(request, "after"), _cursor_arg(request, "before")
-        ids = [seq for seq, _ in records]
         if after is not None:
-            start = next((i for i, seq in enumerate(ids) if seq > after), len(ids))
+            start = leading(records, lambda record: record[0] <= after)
             page = records[start : start + limit]
         elif before is not None:
-            stop = next((i for i, seq in enumerate(ids) if seq >= before), len(ids))
+            stop = leading(records, lambda record: record[0] < before)
             start = max(0, stop - limit)
             page = records[start:stop]
         else:
@@ -109,9 +111,11 @@ class FakeSavvyCal(FakeAPI):
             raise ApiError(400, "state must be one of: confirmed, canceled, all")
         if period not in {"past", "upcoming", "all"}:
             raise ApiError(400, "period must be one of: past, upcoming, all")
+        if state == "all" and period == "all":
+            return self._paginated(request, self.data.events)  # the stored records: no pass over them
         now = iso(dt.datetime.now(dt.timezone.utc))
         selected = [
-            (record.seq, record.body)
+            record
             for record in self.data.events
             if (state == "all" or record.body["state"] == state)
             and (period == "all" or (record.body["end_at"] <= now) == (period == "past"))
@@ -127,7 +131,7 @@ class FakeSavvyCal(FakeAPI):
     @route("GET", r"/v1/links")
     def list_links(self, request: Request) -> Response:
         """List Scheduling Links: a Paginated List of every link."""
-        return self._paginated(request, [(record.seq, record.body) for record in self.data.links])
+        return self._paginated(request, self.data.links)
 
     @route("GET", r"/v1/links/(?P<link_id>[^/]+)")
     def get_link(self, request: Request, link_id: str) -> Response:

@@ -17,7 +17,7 @@ import typing as t
 import uuid as uuidlib
 import zoneinfo
 
-from ..datagen import TIMEZONES, Faker, iso, today_utc
+from ..datagen import TIMEZONES, Dataset, Faker, iso, today_utc
 
 WEB = "https://savvycal.com"
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -50,10 +50,11 @@ class Record(t.NamedTuple):
     body: dict[str, t.Any]
 
 
-class SavvyCalData:
+class SavvyCalData(Dataset):
     """The account's current state. ``mutate()`` changes it the way real use does."""
 
     def __init__(self, *, seed: int = 1, scale: float = 1.0) -> None:
+        super().__init__()
         self.fake = Faker(seed)
         self.anchor = today_utc()
         self._seq = itertools.count(1000 + self.fake.rng.randint(0, 5000))
