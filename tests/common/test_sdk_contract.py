@@ -5,6 +5,7 @@ what the taps rely on, instead of letting a tap silently misbehave."""
 from __future__ import annotations
 
 import contextlib
+import inspect
 import io
 import json
 import re
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import singer_sdk
-from singer_sdk import Stream, Tap
+from singer_sdk import RESTStream, Stream, Tap
 from singer_sdk import singerlib as singer
 from singer_sdk import typing as th
 from singer_sdk.io_base import SingerWriter
@@ -152,3 +153,12 @@ def test_every_message_goes_through_the_taps_message_writer_class_a_childs_schem
     # rule is no longer needed (it stays harmless).
     assert schemas.count("children") == len(Rows.rows) == 2
     assert schemas.count("rows") == 1
+
+
+def test_the_sdk_pages_with_the_two_functions_the_prefetching_loop_calls():
+    # SchedulingAPIStream.request_records re-creates the SDK's paging loop so that the next page
+    # is requested early; it builds and sends each request with the same two SDK functions.
+    source = inspect.getsource(RESTStream.request_records)
+    assert "self._prepare_request(context=context, page=paginator)" in source
+    assert "decorated_request = self.request_decorator(self._request)" in source
+    assert "paginator.continue_if_empty(resp)" in source

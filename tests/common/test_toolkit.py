@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email.utils
 
+import pytest
 import requests
 from singer_sdk.exceptions import RetriableAPIError
 
@@ -63,7 +64,7 @@ class FakeClock:
 
 def test_pacer_keeps_every_window_under_its_limit():
     clock = FakeClock()
-    pacer = RequestPacer([(10, 1.0), (200, 60.0)], clock=clock, sleep=clock.sleep)
+    pacer = RequestPacer([(10, 1.0), (200, 60.0)], margin=0, clock=clock, sleep=clock.sleep)
     sent = []
     for _ in range(450):
         pacer.wait()
@@ -83,6 +84,18 @@ def test_pacer_margin_widens_every_window():
         pacer.wait()
         sent.append(clock.now)
     assert sent[5] - sent[0] == 1.25 and sent[10] - sent[5] == 1.25
+
+
+def test_pacer_widens_each_window_by_its_arrival_margin_by_default():
+    # A quarter second, at most 5 % of the window: at least 95 % of every limit is reached.
+    clock = FakeClock()
+    pacer = RequestPacer([(5, 1.0), (200, 60.0)], clock=clock, sleep=clock.sleep)
+    assert pacer.limits == [(5, 1.05), (200, 60.25)]
+    sent = []
+    for _ in range(11):
+        pacer.wait()
+        sent.append(clock.now)
+    assert sent[5] - sent[0] == pytest.approx(1.05) and sent[10] - sent[5] == pytest.approx(1.05)
 
 
 def test_pacer_without_limits_never_waits():

@@ -12,7 +12,10 @@ import typing as t
 from singer_sdk.helpers._state import PROGRESS_MARKERS
 
 if t.TYPE_CHECKING:
-    from singer_sdk import Stream, Tap
+    import requests
+    from singer_sdk import RESTStream, Stream, Tap
+    from singer_sdk.helpers.types import Context
+    from singer_sdk.pagination import BaseAPIPaginator
 
 #: What the SDK logs (at ERROR) when a stream's sync raises, before re-raising.
 _STREAM_FAILURE_LOG = "An unhandled error occurred while syncing '%s'"
@@ -21,6 +24,18 @@ _STREAM_FAILURE_LOG = "An unhandled error occurred while syncing '%s'"
 def tap_of(stream: Stream) -> Tap:
     """The tap running ``stream`` (a stream keeps it as ``_tap``)."""
     return stream._tap
+
+
+def prepare_request(
+    stream: RESTStream, context: Context | None, paginator: BaseAPIPaginator
+) -> requests.PreparedRequest:
+    """The request for ``paginator``'s current page, as the SDK's paging loop builds it."""
+    return stream._prepare_request(context=context, page=paginator)
+
+
+def send_request(stream: RESTStream) -> t.Callable[[requests.PreparedRequest, Context | None], requests.Response]:
+    """The SDK's one-request function (authenticate, send, validate), for ``request_decorator``."""
+    return stream._request
 
 
 def stamp_records_with_version(stream: Stream, version: int) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 import typing as t
 from collections import deque
 from functools import cached_property
@@ -14,6 +15,7 @@ import requests
 from singer_sdk import RESTStream
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 from singer_sdk.helpers.conform import TypeConformanceLevel
+from singer_sdk.pagination import SinglePagePaginator
 from typing_extensions import override
 
 from scheduling_taps_common import sdk_private
@@ -32,6 +34,9 @@ if t.TYPE_CHECKING:
     from scheduling_taps_common.tap import SchedulingTap
 
 _TToken = t.TypeVar("_TToken")
+
+#: Set in the threads of the tap's request pool: a list read there is read page after page.
+_IN_REQUEST_POOL = threading.local()
 
 #: Longest excerpt of an error body quoted in a message.
 _BODY_EXCERPT = 300
@@ -313,6 +318,7 @@ class SchedulingAPIStream(SnapshotStream, RESTStream[_TToken]):
         def fetch() -> list[dict[str, t.Any]]:
             if tap.read_ahead_failure is not None:
                 raise _ReadAheadStoppedError(tap.read_ahead_failure)
+            _IN_REQUEST_POOL.active = True
             try:
                 return list(RESTStream.get_records(self, context))
             except ParentVanishedError:
@@ -373,6 +379,50 @@ class SchedulingAPIStream(SnapshotStream, RESTStream[_TToken]):
             yield from self.read_records(context)
         except ParentVanishedError as error:
             self.logger.warning("Skipping '%s' of a parent that vanished during the sync: %s", self.name, error)
+
+    @override
+    def request_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
+        """The SDK's paging loop, with the next page requested while this one's records are written.
+
+        The request for page n+1 depends only on page n's answer, so it goes out (from the tap's
+        request pool, through the same retries and pacer) as soon as page n is decoded, and the
+        network wait overlaps with the work on page n's records. Records come out in the same
+        order, and a failure surfaces at the same place: a page that cannot be advanced from
+        raises after its records, a failed request where the loop would have sent it. Lists read
+        inside the pool (per-parent lists read ahead) go page after page.
+        """
+        if getattr(_IN_REQUEST_POOL, "active", False):
+            yield from super().request_records(context)
+            return
+        paginator = self.get_new_paginator() or SinglePagePaginator()
+        send = self.request_decorator(sdk_private.send_request(self))
+
+        def fetch() -> tuple[requests.PreparedRequest, requests.Response]:
+            prepared = sdk_private.prepare_request(self, context, paginator)
+            return prepared, send(prepared, context)
+
+        pool = self.tap.request_pool
+        with self.get_http_request_counter() as request_counter:
+            request_counter.with_context(context)
+            pending: Future[tuple[requests.PreparedRequest, requests.Response]] | None = pool.submit(fetch)
+            while pending is not None:
+                prepared, response = pending.result()
+                pending = None
+                request_counter.increment()
+                self.update_sync_costs(prepared, response, context)
+                records = list(self.parse_response(response))
+                if not records and not paginator.continue_if_empty(response):
+                    break
+                stopped: Exception | None = None
+                try:
+                    paginator.advance(response)
+                except Exception as error:  # raised again after this page's records
+                    stopped = error
+                if stopped is None and not paginator.finished:
+                    pending = pool.submit(fetch)
+                yield from records
+                if stopped is not None:
+                    raise stopped
 
     @override
     def parse_response(self, response: requests.Response) -> Iterable[dict[str, t.Any]]:

@@ -68,8 +68,12 @@ class SchedulingTap(Tap):
 
     @cached_property
     def request_pool(self) -> ThreadPoolExecutor:
-        """The threads that read per-parent lists ahead (``parallel_requests`` of them)."""
-        return ThreadPoolExecutor(max_workers=self.parallel_requests, thread_name_prefix=f"{self.name}-read-ahead")
+        """The threads that send requests ahead, ``parallel_requests`` of them (1 if not declared).
+
+        They fetch the next page of the list being read and the lists of the next parents; at most
+        that many requests are ever in flight, and every one goes through the shared pacer.
+        """
+        return ThreadPoolExecutor(max_workers=self.parallel_requests, thread_name_prefix=f"{self.name}-requests")
 
     @cached_property
     def sync_reporter(self) -> SyncReporter:

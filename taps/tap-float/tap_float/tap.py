@@ -45,11 +45,12 @@ class TapFloat(SchedulingTap):
             ),
         ),
         *settings.pacing(
-            per_second=8,
-            per_minute=180,
+            per_second=10,
+            per_minute=200,
             documented_limit=(
                 "Float allows 200 GET requests per minute and bursts of 10 per second per company "
-                "(shared by all its integrations); 429 answers are retried with Retry-After."
+                "(shared by all its integrations); lower these if other integrations use the same "
+                "company's quota. 429 answers are retried with Retry-After."
             ),
         ),
         settings.propagate_deletions(),

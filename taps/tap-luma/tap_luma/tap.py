@@ -23,12 +23,6 @@ DOCUMENTED_LIMITS = (
 )
 
 
-#: Added to every pacing window: the server starts its window when a request *arrives*, and a
-#: request that is sent exactly one window after an earlier one can arrive a few milliseconds
-#: early relative to it (uneven latency), which Luma would count as one request too many.
-PACING_MARGIN_SECONDS = 0.25
-
-
 class TapLuma(SchedulingTap):
     """Singer tap for Luma's public API (legacy v1: ``/public/v1/...``, records keyed by ``api_id``)."""
 
@@ -69,10 +63,7 @@ class TapLuma(SchedulingTap):
             ("max_requests_per_minute", 60.0),
             ("max_requests_per_five_minutes", 300.0),
         )
-        return RequestPacer(
-            ((self.config.get(setting) or 0, seconds) for setting, seconds in windows),
-            margin=PACING_MARGIN_SECONDS,
-        )
+        return RequestPacer((self.config.get(setting) or 0, seconds) for setting, seconds in windows)
 
 
 if __name__ == "__main__":

@@ -32,11 +32,12 @@ class TapOnceHub(SchedulingTap):
             "synced in full."
         ),
         *settings.pacing(
-            per_second=4,
+            per_second=5,
             per_minute=None,
             documented_limit=(
-                "OnceHub allows 5 requests per second per account; the default stays one below so "
-                "that network jitter never puts a sixth request into one second of the server's clock."
+                "OnceHub allows 5 requests per second per account; the pacer widens each second "
+                "by 50 ms so that network jitter never puts a sixth request into one second of the "
+                "server's clock."
             ),
         ),
         settings.propagate_deletions(),

@@ -52,11 +52,11 @@ class TapSavvyCal(SchedulingTap):
         ),
         *settings.pacing(
             per_second=10,
-            per_minute=150,
+            per_minute=300,
             documented_limit=(
-                "SavvyCal publishes no limit for this API (its platform API allows 300 requests per "
-                "minute per token); the default stays at half of that. 429 answers are retried "
-                "after the server's retry-after."
+                "SavvyCal publishes no limit for this API; its platform API allows 300 requests per "
+                "minute per token, the default here. 429 answers are retried after the server's "
+                "retry-after."
             ),
         ),
         settings.propagate_deletions(),
