@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 
 import pytest
 from support.warehouse import assert_table_matches, live_rows, rows, tables
 
 from scheduling_taps_common.settings import parse_datetime
+from tap_float.client import DELETE_LOG_BOOKMARK, DeleteLogStream
 from tap_float.streams import public_holidays_window
 from tap_float.tap import TapFloat
 
@@ -93,20 +93,28 @@ def live_keys(db, stream):
 def assert_warehouse_equals_source(sandbox, fake, deleted=None):
     """Every stream's table holds one row per record of the fake, with its current values.
 
-    ``deleted``: records Float deleted since an earlier run; their rows stay in the table, as
-    last loaded (whether they are marked deleted is checked separately).
+    ``deleted``: stream -> keys of records Float deleted since an earlier run that the table keeps
+    as rows marked deleted (soft delete): the loader replaced the whole row with the deletion
+    record, so such a row has its key, ``_sdc_deleted_at`` and no other value.
     """
     db = sandbox.warehouse
     assert tables(db, SCHEMA) >= set(CHECKS)
     source = source_tables(fake)
     for stream, (key, compare) in CHECKS.items():
-        expected = [as_loaded(stream, r) for r in source[stream] + (deleted or {}).get(stream, [])]
+        expected = [as_loaded(stream, r) for r in source[stream]]
+        expected += [{key: k} for k in (deleted or {}).get(stream, [])]
         assert_table_matches(db, SCHEMA, stream, expected, key, compare=compare)
 
 
-def test_full_then_incremental_runs_keep_duckdb_equal_to_float(start_fake, sandbox):
+#: The streams whose deletions come from Float's delete logs, by the tap.
+LOGGED = sorted(name for name, stream in _TAP_STREAMS.items() if isinstance(stream, DeleteLogStream))
+
+
+@pytest.mark.parametrize("hard_delete", [False, True], ids=["soft_delete", "hard_delete"])
+def test_full_then_incremental_runs_keep_duckdb_equal_to_float(start_fake, sandbox, hard_delete):
     fake = start_fake("float", seed=21, scale=0.3)
     sandbox.fakes["float"] = fake
+    sandbox.extra_env["TARGET_DUCKDB_HARD_DELETE"] = "true" if hard_delete else "false"
 
     first_run_started = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
     sandbox.run("tap-float", "target-duckdb").check()
@@ -114,38 +122,31 @@ def test_full_then_incremental_runs_keep_duckdb_equal_to_float(start_fake, sandb
     assert {r.status for r in fake.requests} == {200}  # default pacing stayed inside the limits
     first_run_pages = {path: len(fake.requests_to(f"^/v3{path}$")) for path in ("/tasks", "/logged-time")}
 
-    before = {
-        "tasks": copy.deepcopy(fake.data.tasks),
-        "logged_time": copy.deepcopy(fake.data.logged_time),
-        "time_off": copy.deepcopy(fake.data.timeoffs),
-    }
     touched = fake.mutate(seed=22)
     assert all(touched.values()), touched
+    assert set(LOGGED) == {kind.split(".")[0] for kind in touched if kind.endswith(".deleted")}
     fake.reset_requests()
     sandbox.run("tap-float", "target-duckdb").check()
 
-    deleted = {
-        "tasks": [t for t in before["tasks"] if t["task_id"] in touched["tasks.deleted"]],
-        "logged_time": [e for e in before["logged_time"] if e["logged_time_id"] in touched["logged_time.deleted"]],
-    }
-    # The loader marks the deleted time off's row (_sdc_deleted_at), or removes it when its
-    # hard_delete is on: either way the row is not live (checked below).
-    kept = {r["timeoff_id"] for r in rows(sandbox.warehouse, SCHEMA, "time_off")}
-    deleted["time_off"] = [
-        o for o in before["time_off"] if o["timeoff_id"] in touched["time_off.deleted"] and o["timeoff_id"] in kept
-    ]
-    assert_warehouse_equals_source(sandbox, fake, deleted)
-
-    # Every current record is live; a time off deleted in Float is marked deleted, because the
-    # full-table listing that no longer had it ended with ACTIVATE_VERSION. Incremental streams
-    # cannot see deletions (README, known limits): those rows stay live, as with dlt's merge.
+    # A record deleted in Float is gone after one incremental run (hard_delete), or kept as a row
+    # marked deleted (_sdc_deleted_at): for tasks and logged time through Float's delete logs,
+    # for time off through its delete log and the complete listing's ACTIVATE_VERSION.
+    deleted = {stream: touched[f"{stream}.deleted"] for stream in LOGGED}
+    assert_warehouse_equals_source(sandbox, fake, None if hard_delete else deleted)
     db = sandbox.warehouse
     for stream, records in source_tables(fake).items():
         key = CHECKS[stream][0]
         keys = (key,) if isinstance(key, str) else key
         assert {tuple(str(r[k]) for k in keys) for r in records} <= live_keys(db, stream), stream
-    assert not {(str(i),) for i in touched["time_off.deleted"]} & live_keys(db, "time_off")
-    assert {(str(i),) for i in touched["tasks.deleted"]} <= live_keys(db, "tasks")
+    for stream, ids in deleted.items():
+        assert not {(str(i),) for i in ids} & live_keys(db, stream), stream
+        marked = {str(r[CHECKS[stream][0]]): r["_sdc_deleted_at"] for r in rows(db, SCHEMA, stream)}
+        for i in ids:
+            assert (str(i) in marked) is not hard_delete, (stream, i)
+            if not hard_delete:  # marked with the time Float's log gives for the deletion
+                (entry,) = [e for log in fake.data.delete_logs.values() for e in log if e["id"] == i]
+                assert marked[str(i)] == parse_datetime(entry["timestamp"] + "Z"), (stream, i)
+        assert fake.requests_to(f"^/v3{_TAP_STREAMS[stream].delete_log_path}$"), stream
 
     # The second run asked the incremental endpoints only for changes since the bookmark Meltano
     # stored: Float's own format, no later than the first run's start.
@@ -155,3 +156,7 @@ def test_full_then_incremental_runs_keep_duckdb_equal_to_float(start_fake, sandb
         assert dt.datetime.strptime(since, "%Y-%m-%d %H:%M:%S"), path
     for path in ("/tasks", "/logged-time"):
         assert len(fake.requests_to(f"^/v3{path}$")) < first_run_pages[path], path
+    # The delete logs' bookmarks are in the state Meltano keeps for the next run.
+    bookmarks = sandbox.state("tap-float")["singer_state"]["bookmarks"]
+    for stream in LOGGED:
+        assert bookmarks[stream][DELETE_LOG_BOOKMARK], stream

@@ -11,6 +11,7 @@ import math
 import pytest
 from support.singer import run_tap
 
+from tap_float.client import DeleteLogStream
 from tap_float.streams import public_holidays_window
 from tap_float.tap import TapFloat
 
@@ -53,7 +54,11 @@ def test_a_full_sync_reads_every_page_at_200_once_and_stays_inside_the_rate_limi
     assert run.returncode == 0, run.stderr
 
     assert {r.status for r in fake.requests} == {200}
-    assert {r.arg("per-page") for r in fake.requests} == {"200"}
+    lists = [r for r in fake.requests if not r.path.startswith("/v3/deleted/")]
+    assert {r.arg("per-page") for r in lists} == {"200"}
+    # One request per delete log (empty here: nothing was deleted), after its stream's list.
+    logs = {stream.delete_log_path for stream in _TAP_STREAMS.values() if isinstance(stream, DeleteLogStream)}
+    assert sorted(r.path.removeprefix("/v3") for r in fake.requests if r not in lists) == sorted(logs)
     expected = expected_records(fake, used)
     for stream, (path, key) in STREAMS.items():
         pages = math.ceil(len(expected[stream]) / 200)
@@ -63,7 +68,7 @@ def test_a_full_sync_reads_every_page_at_200_once_and_stays_inside_the_rate_limi
         got = [key_of(r, key) for r in run.records[stream]]
         assert len(got) == len(set(got)), f"{stream}: a record was emitted twice"
         assert set(got) == {key_of(r, key) for r in expected[stream]}, stream
-    assert len(fake.requests) == sum(math.ceil(len(expected[s]) / 200) for s in STREAMS)
+    assert len(lists) == sum(math.ceil(len(expected[s]) / 200) for s in STREAMS)
 
 
 def test_full_table_lists_are_marked_complete_only_after_their_last_record(start_fake, sync_tap):

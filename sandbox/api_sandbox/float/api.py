@@ -13,6 +13,11 @@ Float's documentation: developer.float.com (the Swagger spec, the tutorials). Re
 - ``modified_since`` (``YYYY-MM-DD HH:MM:SS`` UTC or Unix seconds, "modified at or after") on
   /people, /projects, /tasks and /logged-time; ``expand`` on /projects and /phases;
   ``start_date``/``end_date`` on /public-holidays, which otherwise answers the current year only.
+- Delete logs: ``/deleted/tasks``, ``/deleted/timeoffs`` and ``/deleted/logged-time`` list the
+  records deleted in the last 72 hours as ``[{"id", "timestamp"}]`` (oldest first), paged by an
+  opaque ``cursor`` and ``limit`` (default 50, maximum 500) with the next page's cursor in
+  ``X-Pagination-Next-Cursor``. This follows the public clients that read them (Float's stored
+  reference pages do not describe these endpoints): see the tap's README.
 - Quirks: /status answers 204 with no body when nothing matches; /logged-time answers 403
   "Time Tracking is not enabled for this team" when the fake is built with ``time_tracking=False``.
 - Rate limits: 200 GET per minute and 10 per second per company. Past them: 429 with
@@ -25,6 +30,7 @@ Float's documentation: developer.float.com (the Swagger spec, the tutorials). Re
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import math
 import typing as t
@@ -38,6 +44,10 @@ MAX_PER_PAGE = 200
 #: Float's limits per company: GET requests per second and per minute.
 PER_SECOND = 10
 PER_MINUTE = 200
+#: The delete logs' paging (``cursor``/``limit``) and how long they keep an entry.
+DEFAULT_DELETE_LOG_LIMIT = 50
+MAX_DELETE_LOG_LIMIT = 500
+DELETE_LOG_RETENTION = dt.timedelta(hours=72)
 
 _NAMES = {
     400: "Bad Request",
@@ -243,6 +253,38 @@ class FakeFloat(FakeAPI):
         """GET /tasks: the scheduled allocations, ``modified_since`` filters."""
         return self._page(request, self._modified_since(request, self.data.tasks))
 
+    def _delete_log(self, request: Request, log: str) -> Response:
+        """A delete log: ``[{"id", "timestamp"}]`` oldest first, paged by ``cursor``/``limit``.
+
+        ``limit`` (default 50, maximum 500) is clamped like ``per-page``; the cursor of the next
+        page is in ``X-Pagination-Next-Cursor``, absent on the last page. Entries older than the
+        log's retention are gone. An unreadable cursor is a 422.
+        """
+        limit = _clamp(_int(request.arg("limit"), DEFAULT_DELETE_LOG_LIMIT), 1, MAX_DELETE_LOG_LIMIT)
+        after = _decode_cursor(request.arg("cursor"))
+        horizon = (dt.datetime.now(dt.timezone.utc) - DELETE_LOG_RETENTION).strftime(TIMESTAMP)
+        entries = [e for e in self.data.delete_logs[log] if e["seq"] > after and e["timestamp"] >= horizon]
+        page = entries[:limit]
+        headers = {"X-Pagination-Next-Cursor": _encode_cursor(page[-1]["seq"])} if len(entries) > limit else {}
+        return json_response([{"id": e["id"], "timestamp": e["timestamp"]} for e in page], headers=headers)
+
+    @route("GET", r"/v3/deleted/tasks")
+    def deleted_tasks(self, request: Request) -> Response:
+        """GET /deleted/tasks: the allocations deleted lately."""
+        return self._delete_log(request, "tasks")
+
+    @route("GET", r"/v3/deleted/timeoffs")
+    def deleted_timeoffs(self, request: Request) -> Response:
+        """GET /deleted/timeoffs: the time off deleted lately."""
+        return self._delete_log(request, "timeoffs")
+
+    @route("GET", r"/v3/deleted/logged-time")
+    def deleted_logged_time(self, request: Request) -> Response:
+        """GET /deleted/logged-time: the logged time deleted lately; 403 without Time Tracking."""
+        if not self.time_tracking:
+            raise ApiError(403, TIME_TRACKING_OFF)
+        return self._delete_log(request, "logged_time")
+
     @route("GET", r"/v3/logged-time")
     def logged_time(self, request: Request) -> Response:
         """GET /logged-time: the logged time, ``modified_since`` filters; 403 without Time Tracking."""
@@ -268,6 +310,24 @@ def _int(raw: str | None, default: int) -> int:
         return int(raw.strip())
     except ValueError:
         return 0
+
+
+def _encode_cursor(seq: int) -> str:
+    return base64.urlsafe_b64encode(f"after:{seq}".encode()).decode()
+
+
+def _decode_cursor(raw: str | None) -> int:
+    """The position after which the next page starts (0: the start of the log)."""
+    if not raw:
+        return 0
+    try:
+        text = base64.urlsafe_b64decode(raw.encode()).decode()
+        prefix, _, seq = text.partition(":")
+        if prefix != "after":
+            raise ValueError(text)
+        return int(seq)
+    except ValueError:
+        raise invalid_parameter("cursor", "is not a cursor this API gave out") from None
 
 
 def _clamp(value: int, low: int, high: int) -> int:

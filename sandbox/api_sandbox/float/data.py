@@ -122,6 +122,11 @@ class FloatData(Dataset):
         self.holidays = [self._holiday() for _ in range(n("holidays"))]
         self.public_holiday_calendar = self._public_holiday_calendar()
         self._last_tick = self.anchor
+        #: Float's delete logs (``/deleted/tasks``, ``/deleted/timeoffs``, ``/deleted/logged-time``):
+        #: one entry per hard-deleted record, oldest first. ``seq`` orders entries for the cursor
+        #: and is not part of what the API sends.
+        self.delete_logs: dict[str, list[dict[str, t.Any]]] = {"tasks": [], "timeoffs": [], "logged_time": []}
+        self._delete_seq = 0
 
     # -- helpers -------------------------------------------------------------------------------
 
@@ -529,6 +534,11 @@ class FloatData(Dataset):
                 )
         return calendar
 
+    def record_deletion(self, log: str, record_id: t.Any) -> None:
+        """Add a hard delete to a delete log: the record's id and when it was deleted (UTC)."""
+        self._delete_seq += 1
+        self.delete_logs[log].append({"seq": self._delete_seq, "id": record_id, "timestamp": self.tick()})
+
     # -- views used by the API and by tests ------------------------------------------------------
 
     def public_holidays(self, start: dt.date, end: dt.date) -> list[dict[str, t.Any]]:
@@ -569,7 +579,7 @@ class FloatData(Dataset):
         """A realistic round of edits; returns the ids touched, by ``<stream>.<kind of change>``.
 
         Edits bump ``modified`` as Float does. Hard deletes (``tasks.deleted``,
-        ``logged_time.deleted``) are what Float's Delete Log endpoints report; list endpoints
+        ``logged_time.deleted``, ``time_off.deleted``) go to Float's delete logs; list endpoints
         simply stop returning the record.
         """
         rng = Faker(seed).rng
@@ -617,6 +627,7 @@ class FloatData(Dataset):
             task.update(hours=float(task["hours"]) + 1.0, status=2, modified=self.tick())
             note("tasks.updated", task["task_id"])
         deleted_task = self.tasks.pop(rng.randrange(len(self.tasks)))
+        self.record_deletion("tasks", deleted_task["task_id"])
         note("tasks.deleted", deleted_task["task_id"])
         for _ in range(changes):
             task = self._task()
@@ -628,6 +639,7 @@ class FloatData(Dataset):
             entry.update(hours=float(entry["hours"]) + 0.5, notes="Corrected", modified=self.tick())
             note("logged_time.updated", entry["logged_time_id"])
         deleted_entry = self.logged_time.pop(rng.randrange(len(self.logged_time)))
+        self.record_deletion("logged_time", deleted_entry["logged_time_id"])
         note("logged_time.deleted", deleted_entry["logged_time_id"])
         for _ in range(changes):
             entry = self._logged_time(at_time=self.tick())
@@ -639,6 +651,7 @@ class FloatData(Dataset):
             timeoff.update(status=2 if timeoff["status"] == 1 else 1, timeoff_notes="Updated", modified=self.today())
             note("time_off.updated", timeoff["timeoff_id"])
         gone = self.timeoffs.pop(rng.randrange(len(self.timeoffs)))
+        self.record_deletion("timeoffs", gone["timeoff_id"])
         note("time_off.deleted", gone["timeoff_id"])
         for status in rng.sample(self.status, changes):
             status_type_id = 1 + status["status_type_id"] % 4

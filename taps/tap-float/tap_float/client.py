@@ -5,11 +5,14 @@ Incremental streams read on ``modified`` through ``modified_since``.
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 import typing as t
 
 from singer_sdk import SchemaDirectory, StreamSchema
 from singer_sdk.authenticators import BearerTokenAuthenticator
-from singer_sdk.pagination import PageNumberPaginator
+from singer_sdk.exceptions import FatalAPIError
+from singer_sdk.pagination import BaseAPIPaginator, PageNumberPaginator
 from typing_extensions import override
 
 from scheduling_taps_common import PageShape, SchedulingAPIStream, malformed, page_body, sdk_private
@@ -221,6 +224,136 @@ class IncrementalFloatStream(FloatStream):
 def to_float_timestamp(value: str) -> str:
     """A bookmark or ``start_date`` in the format ``modified_since`` takes (UTC, whole seconds)."""
     return parse_datetime(value).strftime(FLOAT_TIMESTAMP)
+
+
+#: Entries per request of a delete log (Float's maximum ``limit`` there).
+DELETE_LOG_PAGE_SIZE = 500
+#: The setting that turns the delete logs on (default) or off.
+READ_DELETE_LOGS = "read_delete_logs"
+#: Where a stream keeps its delete log's bookmark, beside the SDK's own keys.
+DELETE_LOG_BOOKMARK = "delete_log_bookmark"
+#: The Singer field that tells a loader a record was deleted at the source.
+DELETED_AT = "_sdc_deleted_at"
+
+
+class DeleteLogPaginator(BaseAPIPaginator[str | None]):
+    """Float's delete logs page by an opaque cursor, ``X-Pagination-Next-Cursor``.
+
+    The next request sends it as ``cursor=``. No cursor (or an empty one) ends the log; a cursor
+    seen before is a malformed answer (it would read the same page forever).
+    """
+
+    NEXT_CURSOR_HEADER = "X-Pagination-Next-Cursor"
+
+    def __init__(self) -> None:
+        super().__init__(start_value=None)
+        self._seen: set[str] = set()
+
+    @override
+    def get_next(self, response: requests.Response) -> str | None:
+        cursor = (response.headers.get(self.NEXT_CURSOR_HEADER) or "").strip() or None
+        if cursor is not None and cursor in self._seen:
+            raise malformed(response, f"the delete log's next cursor {cursor!r} was already read")
+        if cursor is not None:
+            self._seen.add(cursor)
+        return cursor
+
+
+class DeleteLogStream(FloatStream):
+    """A stream whose records Float can delete and lists in a delete log (``delete_log_path``).
+
+    After its own list, the stream reads the log and emits, for each entry, a record of this
+    stream with the key and ``_sdc_deleted_at`` (the deletion time): the loader then removes the
+    row (``hard_delete``) or marks it. Singer has no way for another stream to write to this
+    stream's table, so the log is read by the stream itself, with its own bookmark in the stream's
+    state (``delete_log_bookmark``: the newest deletion time read). Float offers no filter on the
+    log, so every run reads the whole log (Float keeps a few days of it) and skips the entries
+    older than the bookmark; the bookmark moves only once the whole log has been read.
+    """
+
+    #: The delete log's path (``/deleted/tasks``, ...).
+    delete_log_path: t.ClassVar[str]
+    _reading_delete_log = False
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A deletion record has no replication key value, by nature: the SDK's warning about a
+        # null value would follow every deletion, so it is dropped while the log is read.
+        logging.getLogger("singer_sdk").addFilter(self._expected_null_bookmark)
+
+    def _expected_null_bookmark(self, record: logging.LogRecord) -> bool:
+        return not (self._reading_delete_log and record.getMessage() == "New replication value is null")
+
+    @property
+    def reads_delete_log(self) -> bool:
+        """Whether the ``read_delete_logs`` setting is on (true when unset)."""
+        value = self.config.get(READ_DELETE_LOGS)
+        return True if value is None else bool(value)
+
+    @override
+    def read_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
+        yield from super().read_records(context)
+        if self.reads_delete_log:
+            yield from self.read_delete_log(context)
+
+    def read_delete_log(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
+        """One record per entry of the delete log at or after the bookmark: key and deletion time."""
+        state = self.stream_state
+        since = state.get(DELETE_LOG_BOOKMARK)
+        newest = since
+        self._reading_delete_log = True
+        try:
+            for entry in self.request_records(context):
+                record = self.deletion_record(entry)
+                deleted_at = record[DELETED_AT]
+                if since and deleted_at and parse_datetime(deleted_at) < parse_datetime(since):
+                    continue  # read and loaded on an earlier run
+                if deleted_at and (newest is None or parse_datetime(deleted_at) > parse_datetime(newest)):
+                    newest = deleted_at
+                processed = self.post_process(record, context)
+                if processed is not None:
+                    yield processed
+        finally:
+            self._reading_delete_log = False
+        if newest is not None:
+            state[DELETE_LOG_BOOKMARK] = newest  # the whole log was read: nothing before it is left
+
+    def deletion_record(self, entry: dict[str, t.Any]) -> dict[str, t.Any]:
+        """``entry`` of the delete log as a record of this stream: its key and ``_sdc_deleted_at``."""
+        (key,) = self.primary_keys or ()
+        identifier = entry.get(key, entry.get("id"))
+        if identifier is None:
+            msg = f"An entry of Float's {self.delete_log_path} has no id: {entry!r}"
+            raise FatalAPIError(msg)
+        deleted = next((entry[name] for name in ("timestamp", "deleted", "deleted_at") if entry.get(name)), None)
+        if deleted is None:  # no time given: the time it was read is an upper bound
+            deleted = dt.datetime.now(dt.timezone.utc).strftime(RFC3339_UTC)
+        return {key: identifier, DELETED_AT: deleted}
+
+    @override
+    def get_url(self, context: Context | None) -> str:
+        if self._reading_delete_log:
+            return f"{self.url_base}{self.delete_log_path}"
+        return super().get_url(context)
+
+    @override
+    def get_new_paginator(self) -> FloatPaginator:
+        if self._reading_delete_log:
+            return t.cast("FloatPaginator", DeleteLogPaginator())  # the list's paginator stays
+        return super().get_new_paginator()
+
+    @override
+    def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict[str, t.Any]:
+        if self._reading_delete_log:
+            params: dict[str, t.Any] = {"limit": DELETE_LOG_PAGE_SIZE}
+            if next_page_token:
+                params["cursor"] = next_page_token
+            return params
+        return super().get_url_params(context, next_page_token)
+
+    @override
+    def progress_detail(self) -> str:
+        return "delete log" if self._reading_delete_log else super().progress_detail()
 
 
 def _int_header(response: requests.Response, *names: str) -> int | None:

@@ -9,7 +9,7 @@ from singer_sdk.exceptions import FatalAPIError
 from typing_extensions import override
 
 from scheduling_taps_common.settings import parse_datetime
-from tap_float.client import FloatStream, IncrementalFloatStream
+from tap_float.client import DeleteLogStream, FloatStream, IncrementalFloatStream
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -102,11 +102,12 @@ class StatusStream(FloatStream):
     primary_keys = ("status_id",)
 
 
-class TimeOffStream(FloatStream):
-    """Time off booked for people."""
+class TimeOffStream(DeleteLogStream):
+    """Time off booked for people; deletions from Float's delete log (``/deleted/timeoffs``)."""
 
     name = "time_off"
     path = "/timeoffs"
+    delete_log_path = "/deleted/timeoffs"
     primary_keys = ("timeoff_id",)
 
 
@@ -154,11 +155,12 @@ class MilestonesStream(FloatStream):
     primary_keys = ("milestone_id",)
 
 
-class TasksStream(IncrementalFloatStream):
-    """Scheduled allocations of people to projects."""
+class TasksStream(DeleteLogStream, IncrementalFloatStream):
+    """Scheduled allocations of people to projects; deletions from ``/deleted/tasks``."""
 
     name = "tasks"
     path = "/tasks"
+    delete_log_path = "/deleted/tasks"
     primary_keys = ("task_id",)
 
 
@@ -166,11 +168,15 @@ class TimeTrackingDisabledError(FatalAPIError):
     """The team has Float's Time Tracking feature off: there is no logged time to read."""
 
 
-class LoggedTimeStream(IncrementalFloatStream):
-    """Logged time entries; ``logged_time_id`` is a string. Skipped when Time Tracking is off."""
+class LoggedTimeStream(DeleteLogStream, IncrementalFloatStream):
+    """Logged time entries; ``logged_time_id`` is a string. Skipped when Time Tracking is off.
+
+    Deletions come from ``/deleted/logged-time``.
+    """
 
     name = "logged_time"
     path = "/logged-time"
+    delete_log_path = "/deleted/logged-time"
     primary_keys = ("logged_time_id",)
 
     @override

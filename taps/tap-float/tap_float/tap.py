@@ -9,6 +9,7 @@ from typing_extensions import override
 
 from scheduling_taps_common import SchedulingTap, settings
 from tap_float import streams
+from tap_float.client import READ_DELETE_LOGS
 
 if t.TYPE_CHECKING:
     from tap_float.client import FloatStream
@@ -54,6 +55,18 @@ class TapFloat(SchedulingTap):
             ),
         ),
         settings.propagate_deletions(),
+        th.Property(
+            READ_DELETE_LOGS,
+            th.BooleanType,
+            default=True,
+            title="Read delete logs",
+            description=(
+                "True (default): tasks, time_off and logged_time read Float's delete logs after their "
+                "lists and emit each deleted record's key with `_sdc_deleted_at`, so the loader removes "
+                "(`hard_delete`) or marks the row. False: deleted tasks and logged time stay as last "
+                "loaded (time off is still retired by `propagate_deletions`)."
+            ),
+        ),
     ).to_dict()
 
     @override

@@ -71,13 +71,13 @@ PATHS = {
 }
 
 #: Float's list endpoints stop returning a deleted task, logged-time entry or time off. dlt's
-#: merge keeps those rows. So does the tap's incremental streams' upsert (a read filtered by
-#: modified_since cannot tell a deleted record from an unchanged one). The full-table streams
-#: end each complete listing with ACTIVATE_VERSION, so a loader that applies it retires them:
-#: there the Singer destination is deliberately better (the deleted time off is gone).
+#: merge keeps those rows. The tap's full-table streams end each complete listing with
+#: ACTIVATE_VERSION, and tasks, logged time and time off also read Float's delete logs, so a
+#: loader retires those rows: there the Singer destination is deliberately better. Only people
+#: and projects (incremental, no delete log) keep a deleted row, as dlt does.
 INCREMENTAL = ("people", "projects", "tasks", "logged_time")
 DELETES_RETAINED = tuple(KEYS)
-SNAPSHOT_DELETES = tuple(k for k in KEYS if k not in INCREMENTAL)
+SNAPSHOT_DELETES = tuple(k for k in KEYS if k not in ("people", "projects"))
 
 INITIAL_VALUE = "2000-01-01 00:00:00"
 
