@@ -7,15 +7,28 @@ import time
 import pytest
 import requests
 from contract import harness
-from luma.helpers import expected_events, expected_guests
+from luma.helpers import (
+    COUPONS,
+    PEOPLE,
+    PERSON_TAGS,
+    STREAMS,
+    TICKET_TYPES,
+    expected,
+    expected_events,
+    expected_guests,
+)
 
 from api_sandbox.luma import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, FakeLuma
 
-#: What Luma documents for the two legacy endpoints (field path -> type), per stream.
+#: What Luma documents for the legacy endpoints (field path -> type), per stream.
 DOCUMENTED = harness.documented_fields("luma")
 
 EVENTS = "/public/v1/calendar/list-events"
 GUESTS = "/public/v1/event/get-guests"
+PEOPLE_PATH = STREAMS[PEOPLE].path
+TAGS_PATH = STREAMS[PERSON_TAGS].path
+TICKET_TYPES_PATH = STREAMS[TICKET_TYPES].path
+COUPONS_PATH = STREAMS[COUPONS].path
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +105,8 @@ def test_default_dataset_needs_several_pages_at_the_maximum(fake):
 
 
 def test_every_documented_field_is_sent_with_values_and_nulls(fake):
-    for stream, records in (("events", expected_events(fake)), ("event_guests", expected_guests(fake))):
+    assert DOCUMENTED.keys() == STREAMS.keys()
+    for stream, records in expected(fake).items():
         fields = DOCUMENTED[stream]
         top_level = [f for f in fields if "." not in f and "[]" not in f]
         for field in top_level:
@@ -100,8 +114,9 @@ def test_every_documented_field_is_sent_with_values_and_nulls(fake):
         for field in fields:
             values = [v for record in records for v in harness.values_at(record, field)]
             assert any(v not in (None, [], "") for v in values), f"{stream}: `{field}` never set"
-        nullable = [f for f in top_level if f not in {"api_id", "event_api_id"}]
-        assert any(any(r[f] is None for r in records) for f in nullable), "no nulls at all"
+        # Where Luma documents a null, the fake sends one.
+        nullable = [f for f in top_level if "null" in fields[f]]
+        assert all(any(r[f] is None for r in records) for f in nullable), f"{stream}: a documented null never sent"
 
 
 def test_nested_objects_carry_every_documented_field(fake):
@@ -172,6 +187,99 @@ def test_mutate_updates_creates_deletes_and_changes_guests(luma):
     statuses = {g["api_id"]: g["approval_status"] for g in fake.data.every_guest()}
     assert touched["guest_declined"] and all(statuses[i] == "declined" for i in touched["guest_declined"])
     assert touched["guest_registered"] and all(statuses[i] == "approved" for i in touched["guest_registered"])
+
+
+def test_mutate_changes_people_tags_ticket_types_and_coupons(luma):
+    fake = luma(scale=0.3)
+    data = fake.data
+    counts_before = {p["api_id"]: p["event_approved_count"] for p in data.calendar_people}
+    tags_before = {t["api_id"] for t in data.person_tags}
+    types_before = {t["api_id"]: dict(t) for t in data.all_ticket_types()}
+    coupons_before = {c["api_id"]: dict(c) for c in data.all_coupons()}
+    touched = fake.mutate()
+    people = {p["api_id"]: p for p in data.calendar_people}
+    assert touched["person_added"] and all(i in people and i not in counts_before for i in touched["person_added"])
+    assert any(people[i]["event_approved_count"] != n for i, n in counts_before.items())  # registrations counted
+    tags = {t["api_id"] for t in data.person_tags}
+    assert touched["person_tag_deleted"] and not set(touched["person_tag_deleted"]) & tags
+    assert all(i in tags - tags_before for i in touched["person_tag_created"])
+    created = set(touched["person_tag_created"])
+    assert all(any(tag["api_id"] in created for tag in people[i]["tags"]) for i in touched["person_tagged"])
+    deleted_tags = set(touched["person_tag_deleted"])
+    assert not any(tag["api_id"] in deleted_tags for p in data.calendar_people for tag in p["tags"])
+    types = {t["api_id"]: t for t in data.all_ticket_types()}
+    assert touched["ticket_type_deleted"] and not set(touched["ticket_type_deleted"]) & types.keys()
+    assert touched["ticket_type_hidden"] and all(types[i]["is_hidden"] for i in touched["ticket_type_hidden"])
+    assert not any(types_before[i]["is_hidden"] for i in touched["ticket_type_hidden"])
+    assert all(i in types and i not in types_before for i in touched["ticket_type_created"])
+    coupons = {c["api_id"]: c for c in data.all_coupons()}
+    assert all(i in coupons and i not in coupons_before for i in touched["coupon_created"])
+    assert touched["coupon_redeemed"] and all(
+        coupons[i]["remaining_count"] == coupons_before[i]["remaining_count"] - 1 for i in touched["coupon_redeemed"]
+    )
+
+
+def _walk(fake: FakeLuma, path: str, **params: object) -> list[dict]:
+    """Every entry of a list, following its cursor."""
+    entries, cursor = [], None
+    while True:
+        page = {**params, **({"pagination_cursor": cursor} if cursor else {})}
+        body = get(fake, path, **page).json()
+        entries += body["entries"]
+        cursor = body.get("next_cursor")
+        if not body["has_more"]:
+            return entries
+
+
+def test_people_are_the_entries_themselves_paged_filtered_and_sorted(fake):
+    people = _walk(fake, PEOPLE_PATH, pagination_limit=MAX_PAGE_SIZE)
+    assert len(people) > MAX_PAGE_SIZE
+    assert sorted(p["api_id"] for p in people) == sorted(p["api_id"] for p in fake.data.calendar_people)
+    assert [p["created_at"] for p in people] == sorted(p["created_at"] for p in people)  # the default order
+    by_name = _walk(fake, PEOPLE_PATH, sort_column="name", sort_direction="desc", pagination_limit=MAX_PAGE_SIZE)
+    names = [p["user"]["name"] or "" for p in by_name]
+    assert names == sorted(names, reverse=True)
+    tag = next(t for t in fake.data.person_tags if any(t["api_id"] == x["api_id"] for p in people for x in p["tags"]))
+    tagged = {p["api_id"] for p in people if any(x["api_id"] == tag["api_id"] for x in p["tags"])}
+    assert {p["api_id"] for p in _walk(fake, PEOPLE_PATH, tags=tag["name"])} == tagged
+    assert {p["api_id"] for p in _walk(fake, PEOPLE_PATH, tags=f"nothing,{tag['api_id']}")} == tagged
+    members = _walk(fake, PEOPLE_PATH, member_status="pending")
+    assert members and {p["membership"]["status"] for p in members} == {"pending"}
+    someone = people[0]
+    found = _walk(fake, PEOPLE_PATH, query=someone["email"].upper())
+    assert someone["api_id"] in {p["api_id"] for p in found}
+    assert get(fake, PEOPLE_PATH, sort_column="email").status_code == 400
+    assert get(fake, PEOPLE_PATH, member_status="member").status_code == 400
+
+
+def test_person_tags_are_listed_sortable(fake):
+    tags = _walk(fake, TAGS_PATH, sort_column="name")
+    assert [t["name"] for t in tags] == sorted(t["name"] for t in fake.data.person_tags)
+    assert len(get(fake, TAGS_PATH, pagination_limit=2).json()["entries"]) == 2
+    assert get(fake, TAGS_PATH, sort_column="api_id").status_code == 400
+
+
+def test_ticket_types_come_whole_hidden_ones_on_request(fake):
+    event_api_id = next(e for e, types in fake.data.event_ticket_types.items() if any(t["is_hidden"] for t in types))
+    every = fake.data.event_ticket_types[event_api_id]
+    body = get(fake, TICKET_TYPES_PATH, event_api_id=event_api_id).json()
+    assert set(body) == {"ticket_types"}  # no paging members: the whole list at once
+    assert body["ticket_types"] == [t for t in every if not t["is_hidden"]]
+    for param in ("event_api_id", "event_id"):  # the deprecated name and the new one
+        body = get(fake, TICKET_TYPES_PATH, include_hidden="true", **{param: event_api_id}).json()
+        assert body["ticket_types"] == every
+    assert get(fake, TICKET_TYPES_PATH).status_code == 400
+    assert get(fake, TICKET_TYPES_PATH, event_api_id="evt-doesnotexist").status_code == 404
+
+
+def test_coupons_of_an_event_paged_in_creation_order(fake):
+    event_api_id = max(fake.data.coupons, key=lambda e: len(fake.data.coupons[e]))
+    coupons = fake.data.coupons[event_api_id]
+    assert len(coupons) > 1
+    walked = _walk(fake, COUPONS_PATH, event_api_id=event_api_id, pagination_limit=1)
+    assert walked == coupons
+    assert get(fake, COUPONS_PATH).status_code == 400
+    assert get(fake, COUPONS_PATH, event_api_id="evt-doesnotexist").status_code == 404
 
 
 def test_rate_limit_is_429_without_retry_after_then_a_block(luma):

@@ -9,7 +9,20 @@ from collections import Counter
 
 import pytest
 import requests
-from luma.helpers import expected_events, expected_guests, tap_config
+from luma.helpers import (
+    COUPONS,
+    EVENTS,
+    GUESTS,
+    PEOPLE,
+    PER_EVENT,
+    PERSON_TAGS,
+    STREAMS,
+    TICKET_TYPES,
+    expected,
+    key_of,
+    path_of,
+    tap_config,
+)
 from singer_sdk.exceptions import RetriableAPIError
 from support.paths import VENV_BIN
 from support.singer import run_tap
@@ -19,46 +32,67 @@ from scheduling_taps_common import MalformedResponseError, backoff_waits
 from tap_luma.client import PAGE_SIZE, RATE_LIMIT_BLOCK_SECONDS, LumaCursorPaginator, LumaStream
 from tap_luma.tap import TapLuma
 
-EVENTS = r"/calendar/list-events$"
-GUESTS = r"/event/get-guests$"
+EVENTS_PATH = path_of(EVENTS)
+GUESTS_PATH = path_of(GUESTS)
 
 
 @pytest.fixture(scope="module")
 def synced(tmp_path_factory):
-    """A full sync of a fake whose event list and largest guest list both span two pages."""
-    with FakeLuma(scale=0.4) as fake:
-        run = run_tap("tap-luma", tap_config(fake), tmp_path_factory.mktemp("synced"))
+    """A full sync of a fake whose event list, people list and largest guest list span pages."""
+    # Three lists per event: about 230 requests, more than a minute's worth at the default pacing
+    # (pacing has its own test below).
+    with FakeLuma(scale=0.4, enforce_rate_limits=False) as fake:
+        config = tap_config(fake, max_requests_per_minute=0, max_requests_per_five_minutes=0)
+        run = run_tap("tap-luma", config, tmp_path_factory.mktemp("synced"))
         assert run.returncode == 0, run.stderr[-3000:]
         yield fake, run
 
 
-def test_emits_every_event_and_guest_once_unwrapped(synced):
+@pytest.mark.parametrize("stream", sorted(STREAMS))
+def test_emits_every_record_of_every_stream_once_unwrapped(synced, stream):
     fake, run = synced
-    assert sorted(run.records["events"], key=lambda r: r["api_id"]) == sorted(
-        expected_events(fake), key=lambda r: r["api_id"]
-    )
+    fields = key_of(stream)
 
-    def key(r):
-        return (r["event_api_id"], r["api_id"])
+    def key(record):
+        return tuple(record[field] for field in fields)
 
-    assert sorted(run.records["event_guests"], key=key) == sorted(expected_guests(fake), key=key)
+    assert run.records[stream], f"{stream}: nothing emitted, the comparison would prove nothing"
+    assert sorted(run.records[stream], key=key) == sorted(expected(fake)[stream], key=key)
+
+
+def test_hidden_ticket_types_are_asked_for_and_emitted(synced):
+    fake, run = synced
+    requests_ = fake.requests_to(path_of(TICKET_TYPES))
+    assert {r.arg("include_hidden") for r in requests_} == {"true"}
+    assert any(record["is_hidden"] for record in run.records[TICKET_TYPES])
 
 
 def test_maximum_page_size_and_exactly_one_request_per_page(synced):
     fake, _ = synced
     assert PAGE_SIZE == MAX_PAGE_SIZE
-    assert {r.arg("pagination_limit") for r in fake.requests} == {str(MAX_PAGE_SIZE)}
+    paged = [r for r in fake.requests if not r.path.endswith(STREAMS[TICKET_TYPES].path)]
+    assert {r.arg("pagination_limit") for r in paged} == {str(MAX_PAGE_SIZE)}
     assert all(r.status == 200 for r in fake.requests)
 
-    event_requests = fake.requests_to(EVENTS)
-    assert len(fake.data.events) > MAX_PAGE_SIZE
-    # has_more is authoritative: the cursor lingering on the last page is not followed.
-    assert len(event_requests) == math.ceil(len(fake.data.events) / MAX_PAGE_SIZE)
-    assert event_requests[0].arg("pagination_cursor") is None
-    cursors = [r.arg("pagination_cursor") for r in event_requests[1:]]
-    assert all(cursors) and len(set(cursors)) == len(cursors)
+    for stream, total in ((EVENTS, len(fake.data.events)), (PEOPLE, len(fake.data.calendar_people))):
+        listing = fake.requests_to(path_of(stream))
+        assert total > MAX_PAGE_SIZE, stream
+        # has_more is authoritative: the cursor lingering on the last page is not followed.
+        assert len(listing) == math.ceil(total / MAX_PAGE_SIZE), stream
+        assert listing[0].arg("pagination_cursor") is None
+        cursors = [r.arg("pagination_cursor") for r in listing[1:]]
+        assert all(cursors) and len(set(cursors)) == len(cursors)
+    assert len(fake.requests_to(path_of(PERSON_TAGS))) == 1
 
-    per_event = Counter(r.arg("event_api_id") for r in fake.requests_to(GUESTS))
+    # Ticket types come whole in one answer (no paging documented): one request per event,
+    # without paging parameters; coupons one page per event here.
+    events = {e["api_id"] for e in fake.data.events}
+    for stream in (TICKET_TYPES, COUPONS):
+        per_event = Counter(r.arg("event_api_id") for r in fake.requests_to(path_of(stream)))
+        assert per_event == dict.fromkeys(events, 1), stream
+    assert {r.arg("pagination_limit") for r in fake.requests_to(path_of(TICKET_TYPES))} == {None}
+
+    per_event = Counter(r.arg("event_api_id") for r in fake.requests_to(GUESTS_PATH))
     expected = {
         api_id: max(1, math.ceil(len(guests) / MAX_PAGE_SIZE)) for api_id, guests in fake.data.guests.items()
     }
@@ -69,24 +103,25 @@ def test_maximum_page_size_and_exactly_one_request_per_page(synced):
 def test_guest_pages_follow_the_cursor_of_their_own_event(synced):
     fake, _ = synced
     big = max(fake.data.guests, key=lambda api_id: len(fake.data.guests[api_id]))
-    pages = [r for r in fake.requests_to(GUESTS) if r.arg("event_api_id") == big]
+    pages = [r for r in fake.requests_to(GUESTS_PATH) if r.arg("event_api_id") == big]
     assert pages[0].arg("pagination_cursor") is None
     assert all(r.arg("pagination_cursor") for r in pages[1:])
 
 
-def test_guest_list_of_an_event_deleted_mid_sync_is_skipped(luma, tmp_path):
+@pytest.mark.parametrize("stream", PER_EVENT)
+def test_per_event_list_of_an_event_deleted_mid_sync_is_skipped(luma, tmp_path, stream):
     fake = luma(scale=0.1)
     victim = fake.data.events[3]["api_id"]
-    # Luma answers 404 for the guests of an event cancelled after it was listed.
-    fake.inject_fault(404, path=GUESTS, after=3, times=1, body={"message": f"Event {victim} not found."})
+    # Luma answers 404 for the lists of an event cancelled after it was listed.
+    fake.inject_fault(404, path=path_of(stream), after=3, times=1, body={"message": f"Event {victim} not found."})
     run = run_tap("tap-luma", tap_config(fake), tmp_path)
     assert run.returncode == 0, run.stderr[-3000:]
     assert "vanished during the sync" in run.stderr
-    assert len(run.records["events"]) == len(fake.data.events)
-    guest_requests = fake.requests_to(GUESTS)
-    skipped = next(r.arg("event_api_id") for r in guest_requests if r.status == 404)
-    emitted = {(r["event_api_id"], r["api_id"]) for r in run.records["event_guests"]}
-    assert emitted == {(g["event_api_id"], g["api_id"]) for g in expected_guests(fake) if g["event_api_id"] != skipped}
+    assert len(run.records[EVENTS]) == len(fake.data.events)
+    skipped = next(r.arg("event_api_id") for r in fake.requests_to(path_of(stream)) if r.status == 404)
+    keys = key_of(stream)
+    emitted = {tuple(r[k] for k in keys) for r in run.records[stream]}
+    assert emitted == {tuple(r[k] for k in keys) for r in expected(fake)[stream] if r["event_api_id"] != skipped}
 
 
 def test_pacing_keeps_inside_the_servers_limit(luma, tmp_path):
@@ -169,19 +204,24 @@ def test_one_schema_message_per_stream_not_one_per_event(luma, tmp_path):
     fake = luma(scale=0.1)
     messages = _messages(fake, tmp_path)
     schemas = Counter(m["stream"] for m in messages if m["type"] == "SCHEMA")
-    assert schemas == {"events": 1, "event_guests": 1}
-    guest_schema = next(m for m in messages if m["type"] == "SCHEMA" and m["stream"] == "event_guests")
-    assert guest_schema["key_properties"] == ["event_api_id", "api_id"]
+    assert schemas == dict.fromkeys(STREAMS, 1)
+    for stream in PER_EVENT:
+        schema = next(m for m in messages if m["type"] == "SCHEMA" and m["stream"] == stream)
+        assert schema["key_properties"] == ["event_api_id", "api_id"]
 
 
 def test_deletions_propagate_by_default_once_per_stream_with_one_version_for_the_run(luma, tmp_path):
     fake = luma(scale=0.1)
     messages = _messages(fake, tmp_path)
     activations = [(i, m) for i, m in enumerate(messages) if m["type"] == "ACTIVATE_VERSION"]
-    assert Counter(m["stream"] for _, m in activations) == {"events": 1, "event_guests": 1}
-    # Only after the whole listing: the events' last record, and every guest list read for it.
-    last_record = max(i for i, m in enumerate(messages) if m["type"] == "RECORD")
-    assert all(i > last_record for i, _ in activations)
+    assert Counter(m["stream"] for _, m in activations) == dict.fromkeys(STREAMS, 1)
+    # Only after the whole listing: the events' last record, and every per-event list read for it.
+    for stream in (EVENTS, *PER_EVENT):
+        marker = next(i for i, m in activations if m["stream"] == stream)
+        assert all(i < marker for i, m in enumerate(messages) if m["type"] == "RECORD" and m["stream"] in PER_EVENT)
+    for stream in (PEOPLE, PERSON_TAGS):
+        marker = next(i for i, m in activations if m["stream"] == stream)
+        assert all(i < marker for i, m in enumerate(messages) if m["type"] == "RECORD" and m["stream"] == stream)
     # Every guest record, whichever event it came from, carries the version that is activated:
     # a loader deleting rows of older versions keeps all of this run's guests.
     versions = {m["version"] for m in messages if m["type"] in {"RECORD", "ACTIVATE_VERSION"}}
@@ -193,7 +233,7 @@ def test_propagate_deletions_off_sends_no_marker_whatever_the_sdks_flag_says(lum
     messages = _messages(fake, tmp_path, propagate_deletions=False, emit_activate_version_messages=True)
     assert not [m for m in messages if m["type"] == "ACTIVATE_VERSION"]
     assert {m.get("version") for m in messages if m["type"] == "RECORD"} == {None}
-    assert Counter(m["stream"] for m in messages if m["type"] == "RECORD").keys() == {"events", "event_guests"}
+    assert Counter(m["stream"] for m in messages if m["type"] == "RECORD").keys() == STREAMS.keys()
 
 
 def test_guests_selected_without_their_events_retire_guests_only(luma, tmp_path):
@@ -204,10 +244,10 @@ def test_guests_selected_without_their_events_retire_guests_only(luma, tmp_path)
     for entry in catalog["streams"]:
         for item in entry["metadata"]:
             if item["breadcrumb"] == []:
-                item["metadata"]["selected"] = entry["tap_stream_id"] == "event_guests"
+                item["metadata"]["selected"] = entry["tap_stream_id"] == GUESTS
     run = run_tap("tap-luma", tap_config(fake), tmp_path, catalog=catalog)
     assert run.returncode == 0, run.stderr[-3000:]
-    assert not run.records["events"] and run.records["event_guests"]
-    assert not run.activations("events")
-    assert len(run.activations("event_guests")) == 1
-    assert run.record_versions("event_guests") == set(run.activations("event_guests"))
+    assert not run.records[EVENTS] and run.records[GUESTS]
+    assert not run.activations(EVENTS)
+    assert len(run.activations(GUESTS)) == 1
+    assert run.record_versions(GUESTS) == set(run.activations(GUESTS))

@@ -12,12 +12,23 @@ The OpenAPI revisions are the ones tests/contract/luma/documented_fields.json ci
   ``next_cursor`` (following it costs a request and returns an empty page);
 - list-events filters ``after``/``before`` (on event start) and ``sort_column``/``sort_direction``;
   get-guests ``event_api_id`` (required), ``approval_status``, ``sort_column``/``sort_direction``;
+- list-people (entries are the people themselves, not wrapped): ``query`` (names and emails),
+  ``tags`` (comma-separated tag names or ids, any of them), ``member_status``,
+  ``calendar_membership_tier_id`` (and its deprecated twin ``calendar_membership_tier_api_id``),
+  ``sort_column``/``sort_direction``; list-person-tags: ``sort_column``/``sort_direction``;
+- ticket-types/list: ``event_id`` or its deprecated twin ``event_api_id`` (one is needed),
+  ``include_hidden``; the whole list at once as ``{"ticket_types": [...]}`` (no paging, none
+  documented); event/coupons: ``event_api_id`` (or ``event_id``), paged like the other lists;
 - rate limits per key: the newest documented limit (200 requests per minute), answered with
   429 and no ``Retry-After`` (none is documented), followed by the 1-minute block the older
   documentation describes.
 
 Not documented, chosen here (and said so in taps/tap-luma/README.md): error bodies are
-``{"message": "..."}``; an unknown ``event_api_id`` answers 404.
+``{"message": "..."}``; an unknown ``event_api_id`` answers 404; list-people and
+list-person-tags sort by ``created_at`` unless asked otherwise; coupons come in creation order;
+``include_hidden`` counts as set when it is ``true`` or ``1``; the ``/public`` prefix serves
+ticket-types/list as it serves every other legacy route (public clients call it there; Luma's
+January 2026 reference writes it ``/v1/event/ticket-types/list``).
 """
 
 from __future__ import annotations
@@ -40,6 +51,9 @@ LOCKOUT_SECONDS = 60.0
 
 _SORT_DIRECTIONS = {"asc": False, "desc": True, "asc nulls last": False, "desc nulls last": True}
 _GUEST_SORT_COLUMNS = ("name", "email", "created_at", "registered_at", "checked_in_at")
+_PEOPLE_SORT_COLUMNS = ("created_at", "event_checked_in_count", "event_approved_count", "name", "revenue_usd_cents")
+_PERSON_TAG_SORT_COLUMNS = ("name", "color", "created_at")
+_MEMBER_STATUSES = ("approved", "pending", "declined")
 
 
 def _event_key(event: Record) -> list[str]:
@@ -105,7 +119,7 @@ class FakeLuma(FakeAPI):
         self,
         request: Request,
         ordered: list[Record],
-        key: t.Callable[[Record], list[str]],
+        key: t.Callable[[Record], list[t.Any]],
         wrap: t.Callable[[Record], dict[str, t.Any]],
         *,
         descending: bool,
@@ -175,6 +189,86 @@ class FakeLuma(FakeAPI):
         if status:  # filtering the order keeps it: the same page as sorting what is kept
             ordered = [g for g in ordered if g["approval_status"] == status]
         return self._page(request, ordered, key, lambda g: {"api_id": g["api_id"], "guest": g}, descending=descending)
+
+
+    @route("GET", r"/public/v1/calendar/list-people")
+    def list_people(self, request: Request) -> Response:
+        """List People: the calendar's people as entries themselves, filterable and sortable."""
+        column = _sort_column(request, _PEOPLE_SORT_COLUMNS)
+        descending = _descending(request)
+
+        def key(person: Record) -> list[t.Any]:
+            value = person["user"]["name"] or "" if column == "name" else person[column]
+            return [value, person["api_id"]]
+
+        people = self.data.calendar_people
+        ordered = self.data.ordered(("people", column), people, key, descending=descending)
+        query = (request.arg("query") or "").strip().lower()
+        if query:
+            ordered = [
+                p for p in ordered if query in p["email"].lower() or query in (p["user"]["name"] or "").lower()
+            ]
+        tags = {tag.strip() for tag in (request.arg("tags") or "").split(",") if tag.strip()}
+        if tags:
+            ordered = [p for p in ordered if any(tag["api_id"] in tags or tag["name"] in tags for tag in p["tags"])]
+        status = request.arg("member_status")
+        if status:
+            if status not in _MEMBER_STATUSES:
+                raise ApiError(400, f"Invalid member_status. Expected one of: {', '.join(_MEMBER_STATUSES)}.")
+            ordered = [p for p in ordered if p["membership"] and p["membership"]["status"] == status]
+        tier = request.arg("calendar_membership_tier_id") or request.arg("calendar_membership_tier_api_id")
+        if tier:
+            ordered = [p for p in ordered if p["membership"] and p["membership"]["calendar_membership_tier_id"] == tier]
+        return self._page(request, ordered, key, lambda p: p, descending=descending)
+
+    @route("GET", r"/public/v1/calendar/list-person-tags")
+    def list_person_tags(self, request: Request) -> Response:
+        """List Person Tags: entries are the tags themselves, sortable."""
+        column = _sort_column(request, _PERSON_TAG_SORT_COLUMNS)
+        descending = _descending(request)
+
+        def key(tag: Record) -> list[t.Any]:
+            return [tag[column], tag["api_id"]]
+
+        ordered = self.data.ordered(("person_tags", column), self.data.person_tags, key, descending=descending)
+        return self._page(request, ordered, key, lambda tag: tag, descending=descending)
+
+    @route("GET", r"/public/v1/event/ticket-types/list")
+    def list_ticket_types(self, request: Request) -> Response:
+        """List Ticket Types of an event: ``{"ticket_types": [...]}``, hidden ones on request."""
+        event_api_id = _event_of(request, self.data)
+        include_hidden = (request.arg("include_hidden") or "").lower() in ("true", "1")
+        ticket_types = self.data.event_ticket_types[event_api_id]
+        return json_response({"ticket_types": [tt for tt in ticket_types if include_hidden or not tt["is_hidden"]]})
+
+    @route("GET", r"/public/v1/event/coupons")
+    def list_event_coupons(self, request: Request) -> Response:
+        """List Event Coupons: entries are the coupons themselves, in creation order."""
+        event_api_id = _event_of(request, self.data)
+        coupons = self.data.coupons[event_api_id]
+        position = {coupon["api_id"]: index for index, coupon in enumerate(coupons)}
+
+        def key(coupon: Record) -> list[t.Any]:
+            return [position[coupon["api_id"]]]
+
+        return self._page(request, coupons, key, lambda coupon: coupon, descending=False)
+
+
+def _event_of(request: Request, data: LumaData) -> str:
+    """The event a per-event list is for: ``event_id`` or its deprecated twin ``event_api_id``."""
+    event_api_id = request.arg("event_id") or request.arg("event_api_id")
+    if not event_api_id:
+        raise ApiError(400, "Missing event_id.")
+    if data.event(event_api_id) is None:
+        raise ApiError(404, f"Event {event_api_id} not found.")
+    return event_api_id
+
+
+def _sort_column(request: Request, columns: tuple[str, ...]) -> str:
+    column = request.arg("sort_column", "created_at")
+    if column not in columns:
+        raise ApiError(400, f"Invalid sort_column. Expected one of: {', '.join(columns)}.")
+    return column
 
 
 def _page_size(request: Request) -> int:

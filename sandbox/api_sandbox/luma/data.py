@@ -1,4 +1,7 @@
-"""Generated Luma calendar: events and their guests, as Luma's legacy v1 endpoints send them.
+"""Generated Luma calendar, as Luma's legacy v1 endpoints send it.
+
+Events and their guests, the calendar's people and person tags, and each event's ticket types
+and coupons.
 
 The records follow Luma's own OpenAPI definition of ``/public/v1/calendar/list-events`` and
 ``/public/v1/event/get-guests`` (the field lists, with their sources, are in
@@ -16,6 +19,14 @@ null (online events have no address, invited guests no answers yet), and Luma's 
 Guest ids are registration-scoped: one person registering for two events gets two different
 ``gst-`` ids (and keeps one ``usr-`` id). Every guest answers the event's registration
 questions, each answer typed as Luma documents for its question type.
+
+The calendar's people (``/public/v1/calendar/list-people``) are its community: each has its own
+id (Luma documents no prefix), the user behind it, person tags, a membership for some, and
+counts (approved registrations, check-ins, USD revenue) derived from the guests. Person tags
+(``list-person-tags``), ticket types (``/public/v1/event/ticket-types/list``, January 2026
+revision) and coupons (``/public/v1/event/coupons``) follow the same revisions; an event's first
+ticket type is the one its guests' tickets are of, and one large event offers every documented
+kind of ticket type (members only, ERC-721 and ERC-20 gated, flexible price, hidden) and coupon.
 """
 
 from __future__ import annotations
@@ -58,6 +69,14 @@ JOB_TITLES = ("Engineer", "Designer", "Founder", "Product Manager", "Student", N
 TAGS = ("Meetup", "Workshop", "Conference", "Community", "Online", "Hackathon")
 #: Currencies of paid events (Luma's lower-case ISO 4217 codes); free tickets have none.
 CURRENCIES = ("usd", "eur", "gbp")
+#: The calendar's person tags: (name, color); colors from Luma's documented list.
+PERSON_TAGS = (
+    ("VIP", "purple"), ("Speaker", "blue"), ("Sponsor", "yellow"), ("Volunteer", "green"),
+    ("Press", "orange"), ("Alumni", "cranberry"),
+)
+PERSON_TAG_COLORS = ("cranberry", "barney", "red", "green", "blue", "purple", "yellow", "orange")
+#: The further ticket types of an event that offers every kind (see ``_ticket_type``).
+EXTRA_TICKET_KINDS = ("members", "erc-721", "erc-20", "flexible", "hidden")
 BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 
 
@@ -67,6 +86,9 @@ class LumaData(Dataset):
     def __init__(self, *, seed: int = 1, scale: float = 1.0) -> None:
         super().__init__()
         self.fake = Faker(seed)
+        # The calendar's people, person tags, ticket types and coupons are drawn from their own
+        # generator, so that the events and guests of a seed are the same with or without them.
+        self.extra = Faker(seed + 7919)
         self.anchor = today_utc()
         self._clock = self.anchor - dt.timedelta(days=1)
 
@@ -82,7 +104,19 @@ class LumaData(Dataset):
         for name in TAGS:
             tag_id = self.fake.token("tag-", 14)
             self.tags.append({"api_id": tag_id, "id": tag_id, "name": name})
+        self.person_tags: list[dict[str, t.Any]] = []
+        for name, color in PERSON_TAGS:
+            self._create_person_tag(name, color)
+        self.membership_tiers = [self.extra.token("", 14) for _ in range(2)]
+        #: The calendar's people (List People), one per member of the community, by user id.
+        self.calendar_people: list[dict[str, t.Any]] = []
+        for person in self.people:
+            self._create_calendar_person(person)
         self.events: list[dict[str, t.Any]] = []
+        #: event api_id -> its ticket types, as List Ticket Types sends them (the first is the
+        #: one its guests' tickets are of, ``self.ticket_types``).
+        self.event_ticket_types: dict[str, list[dict[str, t.Any]]] = {}
+        self.coupons: dict[str, list[dict[str, t.Any]]] = {}  # event api_id -> its coupons
         self.event_tags: dict[str, list[dict[str, str]]] = {}  # event api_id -> entry-level tags
         self.ticket_types: dict[str, dict[str, t.Any]] = {}  # event api_id -> its ticket type
         self.guests: dict[str, list[dict[str, t.Any]]] = {}  # event api_id -> guests
@@ -97,7 +131,9 @@ class LumaData(Dataset):
             name="Community Summit",
             questions=QUESTIONS,
             online=False,
+            every_kind=True,
         )
+        self.refresh_people_counts()
 
     # -- ids and timestamps -------------------------------------------------------------------
 
@@ -139,7 +175,9 @@ class LumaData(Dataset):
         name: str | None = None,
         questions: t.Sequence[tuple[str, str, tuple[str, ...]]] | None = None,
         online: bool | None = None,
+        every_kind: bool = False,
     ) -> dict[str, t.Any]:
+        """A new event with its guests; ``every_kind``: every kind of ticket type and coupon."""
         fake = self.fake
         api_id = fake.token("evt-", 14)
         host = fake.choice(self.hosts)
@@ -194,6 +232,15 @@ class LumaData(Dataset):
             "amount": fake.choice((1500, 2500, 4900)) if paid else 0,
             "currency": fake.choice(CURRENCIES) if paid else None,
         }
+        self.event_ticket_types[api_id] = [self._ticket_type(self.ticket_types[api_id], start)]
+        for kind in EXTRA_TICKET_KINDS if every_kind else ("crew",) if self.extra.chance(0.2) else ():
+            self.event_ticket_types[api_id].append(self._ticket_type(None, start, kind=kind))
+        self.coupons[api_id] = []
+        coupons: tuple[str, ...] = ("percent", "fixed") if every_kind else ()
+        if paid and self.extra.chance(0.4):
+            coupons += ("percent",)
+        for kind in coupons:
+            self._create_coupon(event, kind)
         self.guests[api_id] = []
         for person in fake.rng.sample(self.people, min(guests, len(self.people))):
             self._add_guest(event, person)
@@ -361,6 +408,159 @@ class LumaData(Dataset):
         self.guests[event["api_id"]].append(guest)
         return guest
 
+    # -- people, tags, ticket types, coupons ----------------------------------------------------
+
+    def _create_person_tag(self, name: str, color: str, *, at: dt.datetime | None = None) -> dict[str, t.Any]:
+        created = at or self.anchor - dt.timedelta(days=self.extra.rng.uniform(30, 400))
+        tag = {"api_id": self.extra.token("tag-", 14), "name": name, "color": color, "created_at": self.ts(created)}
+        self.person_tags.append(tag)
+        return tag
+
+    def _create_calendar_person(self, person: dict[str, t.Any], *, at: dt.datetime | None = None) -> dict[str, t.Any]:
+        """One entry of List People: the calendar's view of a member of its community."""
+        x = self.extra
+        api_id = x.token("", 14)  # Luma documents no prefix for these ids
+        created = at or self.anchor - dt.timedelta(days=x.rng.uniform(1, 500))
+        named = x.chance(0.9)  # a person known only by email has no name
+        membership = None
+        if x.chance(0.25):  # a member of the calendar's membership (relevant to those only)
+            tier = x.maybe(x.choice(self.membership_tiers), 0.2)
+            membership = {
+                "status": x.choice(("approved", "approved", "pending", "declined")),
+                "calendar_membership_tier_api_id": tier,
+                "calendar_membership_tier_id": tier,
+            }
+        tags = x.rng.sample(self.person_tags, min(len(self.person_tags), x.choice((0, 0, 0, 1, 1, 2))))
+        record = {
+            "api_id": api_id,
+            "id": api_id,
+            "email": person["email"],
+            "created_at": self.ts(created),
+            "event_approved_count": 0,
+            "event_checked_in_count": 0,
+            "revenue_usd_cents": 0,
+            "tags": [_tag_ref(tag) for tag in tags],
+            "user": {
+                "api_id": person["user_api_id"],
+                "id": person["user_api_id"],
+                "name": person["name"] if named else None,
+                "first_name": person["first_name"] if named else None,
+                "last_name": person["last_name"] if named else None,
+                "avatar_url": f"{CDN}/avatars-default/avatar_{x.rng.randint(1, 40)}.png",
+                "email": person["email"],
+            },
+            "membership": membership,
+        }
+        self.calendar_people.append(record)
+        return record
+
+    def refresh_people_counts(self) -> None:
+        """Each person's counts, from the guests: approved registrations, check-ins, USD revenue."""
+        counts = {person["user"]["api_id"]: [0, 0, 0] for person in self.calendar_people}
+        for guest in self.every_guest():
+            count = counts.get(guest["user_api_id"])
+            if count is None:
+                continue
+            count[0] += guest["approval_status"] == "approved"
+            count[1] += guest["checked_in_at"] is not None
+            count[2] += sum(
+                ticket["amount"] - ticket["amount_discount"]
+                for ticket in guest["event_tickets"]
+                if ticket["currency"] == "usd" and ticket["is_captured"]
+            )
+        for person in self.calendar_people:
+            approved, checked_in, revenue = counts[person["user"]["api_id"]]
+            person.update(event_approved_count=approved, event_checked_in_count=checked_in, revenue_usd_cents=revenue)
+
+    def _ticket_type(self, primary: dict[str, t.Any] | None, start: dt.datetime, *, kind: str = "") -> dict[str, t.Any]:
+        """A ticket type as List Ticket Types sends it.
+
+        ``primary``: the one guests' tickets are of; else a further one of ``kind``: members
+        only, token-gated (ERC-721, ERC-20), flexible price, hidden, or a plain free one.
+        """
+        x = self.extra
+        if primary is not None:
+            type_id, name, cents, currency = primary["id"], primary["name"], primary["amount"], primary["currency"]
+        else:
+            type_id = x.token("ett-", 14)
+            names = {"members": "Members", "erc-721": "NFT holders", "erc-20": "Token holders", "flexible": "Supporter"}
+            name = names.get(kind, "Crew")
+            cents = {"flexible": 2500, "members": 1000}.get(kind, 0)
+            currency = x.choice(CURRENCIES) if cents else None
+        sale_opens = start - dt.timedelta(days=x.rng.randint(20, 60))
+        record: dict[str, t.Any] = {
+            "api_id": type_id,
+            "id": type_id,
+            "name": name,
+            "require_approval": kind == "members" or x.chance(0.15),
+            "is_hidden": kind == "hidden",
+            "description": x.maybe(x.sentence(), 0.5),
+            # Dates ("2025-09-01"), as Luma's current reference describes these two fields.
+            "valid_start_at": x.maybe(sale_opens.date().isoformat(), 0.5),
+            "valid_end_at": x.maybe(start.date().isoformat(), 0.5),
+            "max_capacity": x.maybe(x.choice((50, 100, 250)), 0.5),
+            "membership_restriction": None,
+            "ethereum_token_requirements": [],
+            "type": "fiat-price" if cents else "free",
+            "cents": cents or None,
+            "currency": currency if cents else None,
+            "is_flexible": kind == "flexible",
+            "min_cents": 500 if kind == "flexible" else None,
+        }
+        if kind == "members":
+            record["membership_restriction"] = {
+                "type": "memberships", "calendar_membership_tier_api_ids": list(self.membership_tiers),
+            }
+        elif primary is not None and x.chance(0.05):
+            record["membership_restriction"] = {"type": "all-members"}
+        if kind == "erc-721":
+            record["ethereum_token_requirements"] = [{
+                "chain": "ethereum",
+                "type": "erc-721",
+                "contract": {
+                    "type": "erc-721", "contract_name": "Community Pass", "contract_address": f"0x{x.hex_id(40)}",
+                },
+                "min_token_id": "1",
+                "max_token_id": str(x.rng.randint(100, 10_000)),
+            }]
+        elif kind == "erc-20":
+            record["ethereum_token_requirements"] = [{
+                "chain": "ethereum",
+                "type": "erc-20",
+                "contract": {
+                    "type": "erc-20",
+                    "contract_name": "USD Coin",
+                    "contract_address": f"0x{x.hex_id(40)}",
+                    "decimals": 6,
+                    "symbol": "USDC",
+                    "image": x.maybe(f"{CDN}/tokens/usdc.png", 0.5),
+                },
+                "min_token_balance": "1000000",
+            }]
+        return record
+
+    def _create_coupon(self, event: dict[str, t.Any], kind: str) -> dict[str, t.Any]:
+        """A coupon of ``event``: ``percent`` off, or a ``fixed`` amount off in the tickets' currency."""
+        x = self.extra
+        created = _parse(event["created_at"])
+        coupon: dict[str, t.Any] = {
+            "api_id": x.token("", 14),  # Luma documents no prefix for these ids
+            "code": x.token("", 8).upper(),
+            "remaining_count": x.choice((5, 10, 25, 100)),
+            "valid_start_at": x.maybe(self.ts(created + dt.timedelta(days=1)), 0.5),
+            "valid_end_at": x.maybe(event["start_at"], 0.4),
+            "percent_off": None,
+            "cents_off": None,
+            "currency": None,
+        }
+        if kind == "percent":
+            coupon["percent_off"] = x.choice((10, 15, 25, 50, 100))
+        else:
+            coupon["cents_off"] = x.choice((500, 1000))
+            coupon["currency"] = self.ticket_types[event["api_id"]]["currency"] or "usd"
+        self.coupons[event["api_id"]].append(coupon)
+        return coupon
+
     # -- changes --------------------------------------------------------------------------------
 
     def mutate(self, *, seed: int = 2, changes: int = 5) -> dict[str, list[str]]:
@@ -385,6 +585,8 @@ class LumaData(Dataset):
             del self.guests[victim["api_id"]]
             del self.event_tags[victim["api_id"]]
             del self.ticket_types[victim["api_id"]]
+            del self.event_ticket_types[victim["api_id"]]
+            del self.coupons[victim["api_id"]]
             touched["deleted"].append(victim["api_id"])
         # Hosts mostly edit upcoming events, but past ones get edits too (recordings, typos).
         editable = upcoming or self.events
@@ -423,7 +625,73 @@ class LumaData(Dataset):
                 guest = self._add_guest(target, person, status=status, at=self.tick())
                 touched[kind].append(guest["api_id"])
             newcomers = newcomers[count:]
+        self._mutate_calendar(rng, upcoming or self.events, touched)
         return touched
+
+    def _mutate_calendar(self, rng: t.Any, upcoming: list[dict[str, t.Any]], touched: dict[str, list[str]]) -> None:
+        """People, person tags, ticket types and coupons change too.
+
+        Drawn after the events' changes, so that those are the same for a seed as before these
+        resources existed.
+        """
+        # A person tag is created and applied, another deleted (and so taken off its people).
+        doomed = rng.choice(self.person_tags)
+        self.person_tags.remove(doomed)
+        for person in self.calendar_people:
+            person["tags"] = [tag for tag in person["tags"] if tag["api_id"] != doomed["api_id"]]
+        touched["person_tag_deleted"] = [doomed["api_id"]]
+        tag = self._create_person_tag("Organizer", rng.choice(PERSON_TAG_COLORS), at=self.tick())
+        touched["person_tag_created"] = [tag["api_id"]]
+        touched["person_tagged"] = []
+        for person in rng.sample(self.calendar_people, min(3, len(self.calendar_people))):
+            person["tags"].append(_tag_ref(tag))
+            touched["person_tagged"].append(person["api_id"])
+        # Someone is imported into the calendar (import-people): a person with no event yet.
+        first, last = self.extra.person()
+        newcomer = {
+            "user_api_id": self.extra.token("usr-", 14),
+            "first_name": first,
+            "last_name": last,
+            "name": f"{first} {last}",
+            "email": self.extra.email(first, last, "imported.example"),
+            "phone_number": None,
+            "eth_address": None,
+            "solana_address": None,
+        }
+        self.people.append(newcomer)
+        touched["person_added"] = [self._create_calendar_person(newcomer, at=self.tick())["api_id"]]
+        # Ticket types: one created, one hidden (still listed with include_hidden), one deleted.
+        extras = [
+            (event_api_id, ticket_type)
+            for event_api_id, types in self.event_ticket_types.items()
+            for ticket_type in types[1:]
+        ]
+        touched["ticket_type_deleted"], touched["ticket_type_hidden"] = [], []
+        if extras:
+            event_api_id, gone = rng.choice(extras)
+            self.event_ticket_types[event_api_id].remove(gone)
+            touched["ticket_type_deleted"].append(gone["api_id"])
+            visible = [pair for pair in extras if pair[1] is not gone and not pair[1]["is_hidden"]]
+            if visible:
+                hidden = rng.choice(visible)[1]
+                hidden["is_hidden"] = True
+                touched["ticket_type_hidden"].append(hidden["api_id"])
+        event = rng.choice(upcoming)
+        created = self._ticket_type(None, _parse(event["start_at"]), kind="flexible")
+        self.event_ticket_types[event["api_id"]].append(created)
+        touched["ticket_type_created"] = [created["api_id"]]
+        # Coupons: one created, and one redeemed (its remaining count goes down).
+        coupon = self._create_coupon(event, "fixed")
+        touched["coupon_created"] = [coupon["api_id"]]
+        in_use = [
+            c for coupons in self.coupons.values() for c in coupons if c["remaining_count"] > 0 and c is not coupon
+        ]
+        touched["coupon_redeemed"] = []
+        if in_use:
+            used = rng.choice(in_use)
+            used["remaining_count"] -= 1
+            touched["coupon_redeemed"].append(used["api_id"])
+        self.refresh_people_counts()
 
     # -- views used by the API and by tests -------------------------------------------------------
 
@@ -435,6 +703,14 @@ class LumaData(Dataset):
         """Every guest of every event, as the API serves them."""
         return [guest for guests in self.guests.values() for guest in guests]
 
+    def all_ticket_types(self) -> list[dict[str, t.Any]]:
+        """Every ticket type (hidden ones too) with the ``event_api_id`` of its event."""
+        return [{**tt, "event_api_id": eid} for eid, types in self.event_ticket_types.items() for tt in types]
+
+    def all_coupons(self) -> list[dict[str, t.Any]]:
+        """Every coupon with the ``event_api_id`` of its event."""
+        return [{**coupon, "event_api_id": eid} for eid, coupons in self.coupons.items() for coupon in coupons]
+
     def all_guests(self) -> list[dict[str, t.Any]]:
         """Every guest with the ``event_api_id`` of its event (as the tap emits them)."""
         return [
@@ -442,6 +718,11 @@ class LumaData(Dataset):
             for event_api_id, guests in self.guests.items()
             for guest in guests
         ]
+
+
+def _tag_ref(tag: dict[str, t.Any]) -> dict[str, str]:
+    """A person's tag, as List People nests it: ids and name."""
+    return {"api_id": tag["api_id"], "id": tag["api_id"], "name": tag["name"]}
 
 
 def _parse(value: str) -> dt.datetime:

@@ -1,4 +1,8 @@
-"""The Luma base stream: ``x-luma-api-key`` auth, ``entries[]`` envelope, cursor paging."""
+"""The Luma base stream: ``x-luma-api-key`` auth, ``entries[]`` envelope, cursor paging.
+
+Plus the base of the per-event lists (guests, ticket types, coupons): one list per event of the
+``events`` stream, read ahead in the shared bounded pool, each record keyed with its event.
+"""
 
 from __future__ import annotations
 
@@ -49,10 +53,11 @@ class LumaCursorPaginator(CursorPaginator):
 
 
 class LumaStream(SchedulingAPIStream[str | None]):
-    """A Luma v1 list endpoint whose entries wrap each record under ``entry_key``."""
+    """A Luma v1 list endpoint: ``entries`` (each record, or wrapped under ``entry_key``), paged."""
 
-    #: The key of each entry holding the record (``event``, ``guest``).
-    entry_key: t.ClassVar[str]
+    #: The key of each entry holding the record (``event``, ``guest``); None where the entries
+    #: are the records themselves (people, person tags, coupons).
+    entry_key: t.ClassVar[str | None] = None
     page_shape = PageShape("entries", {"has_more": ("boolean",)})
     primary_keys: t.ClassVar[tuple[str, ...]] = ("api_id",)
     schema: t.ClassVar[StreamSchema] = StreamSchema(SCHEMAS_DIR)
@@ -87,6 +92,9 @@ class LumaStream(SchedulingAPIStream[str | None]):
     @override
     def parse_response(self, response: requests.Response) -> Iterable[dict[str, t.Any]]:
         for entry in self.page_shape.records_of(response):
+            if self.entry_key is None:
+                yield entry
+                continue
             record = entry.get(self.entry_key)
             if not isinstance(record, dict):
                 # A record we cannot read must stop the sync, not vanish from the destination.
@@ -102,3 +110,29 @@ class LumaStream(SchedulingAPIStream[str | None]):
         if response.status_code == 400 and not str(self.config.get("api_key") or "").strip():
             return "Luma answers 400 to a missing or blank API key: set the `api_key` setting."
         return super().fatal_error_hint(response)
+
+
+class LumaEventListStream(LumaStream):
+    """A list read once per event of the ``events`` stream, with ``event_api_id=<event api_id>``.
+
+    The key is (``event_api_id``, ``api_id``): the event id in the key keeps rows of different
+    events apart whatever Luma does with ids (guest ids are registration-scoped), as PostHog's
+    Luma source keys guests. ``event_api_id`` is the parent event's ``api_id``; the lists of the
+    next events are read ahead in the tap's bounded pool (``parallel_requests``).
+    """
+
+    primary_keys: t.ClassVar[tuple[str, ...]] = ("event_api_id", "api_id")
+    # No bookmark per event: one flat state entry rather than one per event ever synced.
+    state_partitioning_keys: t.ClassVar[list[str]] = []
+
+    @override
+    def get_url_params(self, context: Context | None, next_page_token: str | None) -> dict[str, t.Any]:
+        params = super().get_url_params(context, next_page_token)
+        return {"event_api_id": self.parent_context(context)["event_api_id"], **params}
+
+    @override
+    def post_process(self, row: dict[str, t.Any], context: Context | None = None) -> dict[str, t.Any] | None:
+        # Set here, not left to the SDK: it copies only *state partition* keys into child
+        # records, and state_partitioning_keys is empty.
+        row["event_api_id"] = self.parent_context(context)["event_api_id"]
+        return super().post_process(row, context)

@@ -52,12 +52,19 @@ class TapLuma(SchedulingTap):
 
     @override
     def discover_streams(self) -> list[LumaStream]:
-        return [streams.EventsStream(self), streams.EventGuestsStream(self)]
+        return [
+            streams.EventsStream(self),
+            streams.EventGuestsStream(self),
+            streams.TicketTypesStream(self),
+            streams.EventCouponsStream(self),
+            streams.PeopleStream(self),
+            streams.PersonTagsStream(self),
+        ]
 
     @cached_property
     @override
     def request_pacer(self) -> RequestPacer:
-        """Shared by both streams: Luma counts requests per calendar key."""
+        """Shared by every stream: Luma counts requests per calendar key."""
         windows = (
             ("max_requests_per_second", 1.0),
             ("max_requests_per_minute", 60.0),
