@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from support.bookmarks import assert_capped_bookmark
-from support.warehouse import assert_table_matches, rows, tables
+from support.warehouse import assert_table_matches, live_rows, rows, tables
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("meltano_plugins")]
 
@@ -30,6 +30,9 @@ COMPARE = {
     "contacts": ["job_title", "status"],
 }
 TIMESTAMPS = {"bookings": "last_updated_time", "contacts": "last_updated_time"}
+#: Full-table streams whose records can be deleted at the source: compared on the rows the loader
+#: holds as current, since a deleted record's row is retired (marked ``_sdc_deleted_at``).
+SNAPSHOTS = {"booking_calendars": ["host", "name", "subject", "url", "published", "duration_minutes"]}
 
 
 def instant(value):
@@ -46,6 +49,12 @@ def assert_warehouse_equals_source(sandbox, fake):
     assert tables(db, SCHEMA) >= set(COMPARE)
     for stream, fields in COMPARE.items():
         assert_table_matches(db, SCHEMA, stream, data.lists[stream], "id", compare=fields)
+    for stream, fields in SNAPSHOTS.items():
+        live = {r["id"]: r for r in live_rows(db, SCHEMA, stream)}
+        source = {r["id"]: r for r in data.lists[stream]}
+        assert live.keys() == source.keys(), f"{stream}: live rows differ from the source's records"
+        stale = [(i, f) for i, r in source.items() for f in fields if live[i][f] != r[f]]
+        assert not stale, f"{stream}: not the newest version: {stale[:5]}"
     for stream, field in TIMESTAMPS.items():
         loaded = {r["id"]: instant(r[field]) for r in rows(db, SCHEMA, stream)}
         stale = [r["id"] for r in data.lists[stream] if loaded[r["id"]] != instant(r[field])]
@@ -67,6 +76,9 @@ def test_full_then_incremental_runs_keep_duckdb_equal_to_oncehub(start_fake, san
     result = sandbox.run("tap-oncehub", "target-duckdb").check()
     ended = dt.datetime.now(dt.timezone.utc)
     assert_warehouse_equals_source(sandbox, fake)
+    # A booking calendar deleted in OnceHub is retired (its row kept, marked deleted).
+    retired = {r["id"] for r in rows(sandbox.warehouse, SCHEMA, "booking_calendars") if r["_sdc_deleted_at"]}
+    assert fake.data.calendar_changes["deleted"] and set(fake.data.calendar_changes["deleted"]) <= retired
 
     # The second run asked only for recently changed bookings.
     calls = fake.requests_to("^/v2/bookings$")

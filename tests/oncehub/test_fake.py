@@ -156,3 +156,40 @@ def test_mutate_updates_adds_cancels_and_trashes_bookings():
     assert all(after[i]["in_trash"] for i in touched["trashed"])
     late = after[touched["same_second"][0]]
     assert late["last_updated_time"] == newest and late["subject"] != before[late["id"]]["subject"]
+
+
+def test_booking_calendars_page_like_every_list_and_filter_by_host(fake):
+    calendars = fake.data.lists["booking_calendars"]
+    body = get(fake, "/v2/booking-calendars", limit=100).json()
+    assert body["object"] == "list" and body["has_more"] is (len(calendars) > 100)
+    assert [c["id"] for c in body["data"]] == [c["id"] for c in reversed(calendars)][:100]
+    assert all(c["object"] == "booking_calendar" and c["id"].startswith("BKC-") for c in calendars)
+    # The bookings made through a booking calendar name calendars that exist.
+    used = {b["booking_calendar"] for b in fake.data.bookings if b["booking_calendar"]}
+    assert used and used <= {c["id"] for c in calendars}
+    host = calendars[0]["host"]
+    hosted = get(fake, "/v2/booking-calendars", limit=100, host=host).json()["data"]
+    assert hosted and {c["host"] for c in hosted} == {host}
+    assert {c["host"].split("-")[0] for c in calendars} == {"USR", "TM"}
+    one = calendars[-1]["id"]
+    assert get(fake, f"/v2/booking-calendars/{one}").json()["id"] == one
+
+
+def test_mutate_edits_deletes_and_adds_booking_calendars(start_fake):
+    fake = start_fake("oncehub", seed=7, scale=0.3)
+    before = {c["id"]: dict(c) for c in fake.data.lists["booking_calendars"]}
+    fake.data.mutate(seed=3)
+    changes = fake.data.calendar_changes
+    after = {c["id"]: c for c in fake.data.lists["booking_calendars"]}
+    assert changes["deleted"] and before.keys() - after.keys() == set(changes["deleted"])
+    assert changes["added"] and after.keys() - before.keys() == set(changes["added"])
+    assert changes["updated"] and all(after[i] != before[i] for i in changes["updated"])
+    # Paging still walks every calendar once after the deletion.
+    seen, cursor = [], None
+    while True:
+        body = get(fake, "/v2/booking-calendars", limit=100, **({"after": cursor} if cursor else {})).json()
+        seen += [c["id"] for c in body["data"]]
+        if not body["has_more"]:
+            break
+        cursor = body["data"][-1]["id"]
+    assert seen == [c["id"] for c in reversed(fake.data.lists["booking_calendars"])]

@@ -18,6 +18,10 @@ COMPARE = {
     "events": ["state", "start_at", "end_at", "canceled_at", "cancel_reason", "rescheduled_at", "attendees", "summary"],
     "scheduling_links": ["name", "state", "durations", "scope"],
     "timezones": ["abbreviation", "offset", "dst", "metazone"],
+    "current_user": ["email", "time_format", "plan", "first_day_of_week"],
+    "webhooks": ["url", "state", "version", "created_at"],
+    "workflows": ["name", "state", "created_at"],
+    "workflow_rules": ["workflow_id", "trigger_type", "trigger_offset_amount", "trigger_offset_direction", "actions"],
 }
 
 
@@ -26,6 +30,11 @@ def source_tables(fake) -> dict[str, list[dict[str, t.Any]]]:
         "events": fake.data.event_records(),
         "scheduling_links": fake.data.link_records(),
         "timezones": fake.data.time_zones(),
+        "current_user": [fake.data.user],
+        # What SavvyCal serves, minus the signing secrets the tap never passes on.
+        "webhooks": [{k: v for k, v in hook.items() if k != "secret"} for hook in fake.data.webhook_records()],
+        "workflows": fake.data.workflow_records(),
+        "workflow_rules": fake.data.rule_records(),
     }
 
 
@@ -73,7 +82,7 @@ def test_every_run_leaves_duckdb_equal_to_savvycal(start_fake, sandbox):
     db = sandbox.warehouse
 
     sandbox.run("tap-savvycal", "target-duckdb").check()
-    assert tables(db, SCHEMA) >= {"events", "scheduling_links", "timezones"}
+    assert tables(db, SCHEMA) >= set(COMPARE)
     for table, records in source_tables(fake).items():
         assert_destination_equals(db, table, records, COMPARE[table])
 
@@ -81,8 +90,9 @@ def test_every_run_leaves_duckdb_equal_to_savvycal(start_fake, sandbox):
     assert all(touched.values()), touched  # reschedules, cancellations, approvals, bookings, link edits/deletes
     sandbox.run("tap-savvycal", "target-duckdb").check()
 
-    # Every source record, once, in its newest version (rows of deleted links aside, below).
-    deleted = frozenset(touched["link_deleted"])
+    # Every source record, once, in its newest version (rows of deleted records aside, below).
+    deleted_kinds = ("link_deleted", "webhook_deleted", "workflow_deleted", "rule_deleted")
+    deleted = frozenset(i for kind in deleted_kinds for i in touched[kind])
     for table, records in source_tables(fake).items():
         assert_destination_equals(db, table, records, COMPARE[table], deleted_in_source=deleted)
 
@@ -90,3 +100,14 @@ def test_every_run_leaves_duckdb_equal_to_savvycal(start_fake, sandbox):
     # listing ends with ACTIVATE_VERSION, and the loader removes (or marks deleted) the rows that
     # listing did not contain.
     assert not deleted & {row["id"] for row in live_rows(db, SCHEMA, "scheduling_links")}
+
+    # So are deleted webhooks, workflows and rules (a deleted workflow's rules with it).
+    retired = (("webhooks", "webhook_deleted"), ("workflows", "workflow_deleted"), ("workflow_rules", "rule_deleted"))
+    for table, kind in retired:
+        assert not set(touched[kind]) & {row["id"] for row in live_rows(db, SCHEMA, table)}, table
+
+    # No webhook signing secret anywhere in the warehouse: no column, no value.
+    secrets = [hook["secret"] for hook in fake.data.webhook_records()]
+    rows = json.dumps(live_rows(db, SCHEMA, "webhooks"), default=str)
+    assert "secret" not in live_rows(db, SCHEMA, "webhooks")[0]
+    assert not [secret for secret in secrets if secret in rows]

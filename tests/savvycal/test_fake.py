@@ -109,7 +109,13 @@ def test_the_fakes_rate_limit_answers_429_with_retry_after(start_fake):
 def test_every_documented_field_is_sent_with_nulls_where_documented(fake):
     events, links = fake.data.event_records(), fake.data.link_records()
     zones = fake.data.time_zones()
-    for stream, records in (("events", events), ("scheduling_links", links), ("timezones", zones)):
+    account = {
+        "current_user": [fake.data.user],
+        "webhooks": fake.data.webhook_records(),
+        "workflows": fake.data.workflow_records(),
+        "workflow_rules": fake.data.rule_records(),
+    }
+    for stream, records in (("events", events), ("scheduling_links", links), ("timezones", zones), *account.items()):
         documented = set(harness.documented_fields("savvycal")[stream])
         # Every record has every top-level field; nested ones show up wherever their parent is not null.
         top_level = {path for path in documented if "." not in path and "[]" not in path}
@@ -140,3 +146,43 @@ def test_mutate_changes_the_account_like_real_use(start_fake):
     links_after = {link["id"] for link in fake.data.link_records()}
     assert links_before - links_after == set(touched["link_deleted"])
     assert links_after - links_before == set(touched["link_added"])
+
+
+def test_current_user_webhooks_workflows_and_rules_are_served_as_documented(fake):
+    me = get(fake, "/v1/me").json()
+    assert me == fake.data.user and me["id"].startswith("user_")
+    assert get(fake, "/v1/me", key="pt_secret_wrong").status_code == 401
+
+    hooks = get(fake, "/v1/webhooks", limit=100).json()
+    assert hooks["metadata"]["after"] is None and hooks["entries"] == fake.data.webhook_records()
+    # The API returns each webhook's signing secret (the API reference's Webhook schema).
+    assert all(isinstance(h["secret"], str) and len(h["secret"]) >= 16 for h in hooks["entries"])
+    first = get(fake, "/v1/webhooks", limit=2).json()
+    assert len(first["entries"]) == 2 and first["metadata"]["after"]
+
+    workflows = get(fake, "/v1/workflows", limit=100).json()["entries"]
+    assert workflows == fake.data.workflow_records()
+    rules = [get(fake, f"/v1/workflows/{w['id']}/rules").json() for w in workflows]
+    assert all(isinstance(r, list) for r in rules) and any(rules) and not all(rules)
+    assert [rule for r in rules for rule in r] == [
+        {k: v for k, v in rule.items() if k != "workflow_id"} for rule in fake.data.rule_records()
+    ]
+    assert get(fake, "/v1/workflows/wkflw_unknown/rules").status_code == 404
+
+
+def test_mutate_changes_the_accounts_settings_too(start_fake):
+    fake = start_fake("savvycal", seed=7, scale=0.5)
+    user_before = dict(fake.data.user)
+    hooks_before = {h["id"]: dict(h) for h in fake.data.webhook_records()}
+    rules_before = {r["id"] for r in fake.data.rule_records()}
+    touched = fake.data.mutate(seed=3)
+    assert fake.data.user != user_before
+    hooks = {h["id"]: h for h in fake.data.webhook_records()}
+    assert hooks_before.keys() - hooks.keys() == set(touched["webhook_deleted"])
+    assert hooks.keys() - hooks_before.keys() == set(touched["webhook_added"])
+    assert all(hooks[i]["state"] != hooks_before[i]["state"] for i in touched["webhook_updated"])
+    rules_after = {r["id"] for r in fake.data.rule_records()}
+    assert rules_before - rules_after == set(touched["rule_deleted"])
+    assert rules_after - rules_before >= set(touched["rule_added"])
+    workflows = {w["id"] for w in fake.data.workflow_records()}
+    assert not workflows & set(touched["workflow_deleted"]) and set(touched["workflow_added"]) <= workflows

@@ -90,7 +90,7 @@ def test_each_complete_listing_ends_with_activate_version_for_its_records(start_
     fake = start_fake("savvycal", seed=3, scale=0.2)
     run = run_savvycal(fake)
     assert run.returncode == 0, run.stderr
-    for stream in ("events", "scheduling_links", "timezones"):
+    for stream in TapSavvyCal(config={"api_key": "k"}).streams:
         versions = run.record_versions(stream)
         assert len(versions) == 1 and None not in versions, stream
         # One marker, with the records' version, after the last record: never before them.
@@ -103,7 +103,7 @@ def test_primary_key_is_id_on_every_stream_and_nothing_is_incremental():
     for stream in tap.streams.values():
         assert stream.primary_keys == ("id",)
         assert stream.replication_method == "FULL_TABLE"
-    assert set(tap.streams) == {"events", "scheduling_links", "timezones"}
+    assert set(tap.streams) >= {"events", "scheduling_links", "timezones"}
 
 
 def test_default_pacing_stays_inside_the_documented_limit():
@@ -129,3 +129,44 @@ def test_missing_api_key_is_a_clear_config_error(start_fake, run_savvycal):
     assert run.returncode != 0
     assert "api_key" in run.stderr
     assert not fake.requests
+
+
+def test_current_user_is_one_request_and_one_record(start_fake, run_savvycal):
+    fake = start_fake("savvycal", seed=3, scale=0.05)
+    run = run_savvycal(fake)
+    assert run.returncode == 0, run.stderr
+    stream = TapSavvyCal(config={"api_key": "k"}).streams["current_user"]
+    calls = fake.requests_to(f"^{stream.path}$")
+    assert len(calls) == 1 and calls[0].query == {}
+    assert run.records[stream.name] == [fake.data.user]
+
+
+def test_workflows_page_at_the_maximum_and_their_rules_are_read_once_per_workflow(start_fake, run_savvycal):
+    fake = start_fake("savvycal", seed=3, scale=5)  # 125 workflows: two pages
+    run = run_savvycal(fake, max_requests_per_second=0, max_requests_per_minute=0)
+    assert run.returncode == 0, run.stderr
+    streams = TapSavvyCal(config={"api_key": "k"}).streams
+    workflows, rules = streams["workflows"], streams["workflow_rules"]
+    calls = fake.requests_to(f"^{workflows.path}$")
+    assert {c.arg("limit") for c in calls} == {"100"}
+    assert len(calls) == math.ceil(len(fake.data.workflows) / 100) == 2
+    rule_calls = fake.requests_to("^/v1/workflows/[^/]+/rules$")
+    # One request per workflow, without parameters (the endpoint takes none and does not page).
+    assert sorted(c.path for c in rule_calls) == sorted(
+        rules.path.format(workflow_id=w["id"]) for w in fake.data.workflow_records()
+    )
+    assert all(c.query == {} for c in rule_calls)
+    assert [r["id"] for r in run.records[workflows.name]] == [w["id"] for w in fake.data.workflow_records()]
+    assert run.records[rules.name] == fake.data.rule_records()
+    assert rules.primary_keys == ("id",) and all(r["workflow_id"] for r in run.records[rules.name])
+
+
+def test_a_workflow_deleted_during_the_sync_skips_its_rules_and_goes_on(start_fake, run_savvycal):
+    fake = start_fake("savvycal", seed=3, scale=0.2)
+    gone = fake.data.workflow_records()[0]["id"]
+    fake.inject_fault(404, path=f"^/v1/workflows/{gone}/rules$")
+    run = run_savvycal(fake)
+    assert run.returncode == 0, run.stderr
+    assert "vanished" in run.stderr
+    expected = [r for r in fake.data.rule_records() if r["workflow_id"] != gone]
+    assert run.records["workflow_rules"] == expected

@@ -15,6 +15,8 @@ Reproduces:
   ``booking_calendar`` and ``creation_time|starting_time|last_updated_time`` ``.gt``/``.lt``
   (strict). ``date_granular_filters=True`` makes the time filters compare dates only, as
   PostHog's source claims the real API does (unverified): a tap must be safe either way.
+- ``/v2/booking-calendars`` (the newer product) pages like every list; its one filter is
+  ``host`` (a user or team ID).
 - 5 requests per second per account; past it, 429 ``rate_limit_error`` with no ``Retry-After``
   (none is documented).
 - Error bodies ``{"type", "message", "param"?}`` with the documented types; retrieving an
@@ -45,6 +47,7 @@ RESOURCES: dict[str, tuple[str, str]] = {
     "users": ("users", "user"),
     "teams": ("teams", "team"),
     "contacts": ("contacts", "contact"),
+    "booking-calendars": ("booking_calendars", "booking calendar"),
 }
 _SEGMENTS = "|".join(RESOURCES)
 
@@ -114,6 +117,8 @@ class FakeOnceHub(FakeAPI):
         items = self.data.lists[name]
         if name == "bookings":
             items = self._filter_bookings(request, items)
+        if name == "booking_calendars" and request.arg("host") is not None:
+            items = [c for c in items if c["host"] == request.arg("host")]  # hosted by this user or team
         return self._page(request, segment, items)
 
     @route("GET", rf"/v2/(?P<segment>{_SEGMENTS})/(?P<object_id>[^/]+)")

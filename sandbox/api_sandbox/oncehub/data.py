@@ -39,7 +39,7 @@ BOOKING_CALENDAR_LINK = "https://oncehub.com"
 INTERESTS = ("Sales", "Marketing", "Support", "Billing")
 
 #: The stream name of each list, as the API's path spells it (``/v2/<path>``).
-LISTS = ("bookings", "booking_pages", "event_types", "master_pages", "users", "teams", "contacts")
+LISTS = ("bookings", "booking_pages", "event_types", "master_pages", "users", "teams", "contacts", "booking_calendars")
 
 
 class OnceHubData(Dataset):
@@ -59,6 +59,8 @@ class OnceHubData(Dataset):
 
         #: event type id -> its meeting length (the API documents no duration on event types).
         self.durations: dict[str, int] = {}
+        #: The booking calendar IDs the last ``mutate()`` updated, deleted and added.
+        self.calendar_changes: dict[str, list[str]] = {}
         # Default sizes: every list needs at least three pages of 100, the API's maximum.
         for _ in range(n(210)):
             self._add("teams", self._team())  # first: users list the teams they belong to
@@ -80,6 +82,12 @@ class OnceHubData(Dataset):
             bookings.extend(self._history(created))
         for booking in sorted(bookings, key=lambda b: b["creation_time"]):
             self._add("bookings", booking)
+        # Generated last, so that the records above do not depend on them: first the calendars the
+        # bookings were made through, then more, up to three pages of 100.
+        for calendar_id in self.booking_calendars:
+            self._add("booking_calendars", self._booking_calendar(calendar_id))
+        for _ in range(n(205) - len(self.booking_calendars)):
+            self._add("booking_calendars", self._booking_calendar())
 
     # -- views used by the API and by tests -----------------------------------------------------
 
@@ -193,6 +201,25 @@ class OnceHubData(Dataset):
             "url": f"{BOOKING_LINK}/{label}",
             "active": self.fake.chance(0.85),
             "timezone": self.fake.maybe(self.fake.choice(TIMEZONES), 0.1),
+        }
+
+    def _booking_calendar(self, calendar_id: str | None = None) -> dict[str, t.Any]:
+        """A booking calendar (the newer product): hosted by a user or a team."""
+        if self.fake.chance(0.8):
+            host = self.fake.choice(self.users)
+            who = f"{host['first_name']} {host['last_name']}"
+        else:
+            host = self.fake.choice(self.lists["teams"])
+            who = host["name"] or "the team"
+        return {
+            "object": "booking_calendar",
+            "id": calendar_id or self.fake.token("BKC-"),
+            "host": host["id"],
+            "name": f"{who} booking calendar",
+            "subject": self.fake.maybe(f"Meeting with {who}", 0.05),
+            "url": f"{BOOKING_CALENDAR_LINK}/{self._label(who)}",
+            "published": self.fake.chance(0.85),
+            "duration_minutes": self.fake.choice((15, 30, 45, 60, 90)),
         }
 
     def _contact(self, created: dt.datetime | None = None) -> dict[str, t.Any]:
@@ -432,7 +459,8 @@ class OnceHubData(Dataset):
         the round, i.e. the same second as the bookmark a previous full sync ended at: a tap
         that asks only for ``last_updated_time.gt=<bookmark>`` misses it. Users, teams, event
         types and pages are renamed, (de)activated and added; an invited user joins; contacts
-        updated and added.
+        updated and added; booking calendars edited, deleted and added (their IDs in
+        ``calendar_changes``).
         """
         rng = Faker(seed).rng
         now = utc_now()
@@ -506,7 +534,30 @@ class OnceHubData(Dataset):
         self._add("booking_pages", self._booking_page())
         rng.choice(self.lists["master_pages"]).update(name="Renamed hub", active=True)
         self._add("master_pages", self._master_page())
+        self.calendar_changes = self._mutate_booking_calendars(rng)
         return touched
+
+    def _mutate_booking_calendars(self, rng: t.Any) -> dict[str, list[str]]:
+        """A calendar unpublished and renamed, one re-timed, one deleted, one added; their IDs by kind."""
+        calendars = self.lists["booking_calendars"]
+        edited, retimed = rng.sample(calendars, 2)
+        edited.update(published=not edited["published"], name=f"{edited['name']} (old)")
+        retimed.update(duration_minutes=retimed["duration_minutes"] + 15)
+        changes = {"updated": [edited["id"], retimed["id"]]}
+        unused = [c for c in calendars if c["id"] not in self.booking_calendars and c not in (edited, retimed)]
+        gone = rng.choice(unused)
+        self._remove("booking_calendars", gone)
+        changes["deleted"] = [gone["id"]]
+        changes["added"] = [self._add("booking_calendars", self._booking_calendar())["id"]]
+        return changes
+
+    def _remove(self, name: str, record: dict[str, t.Any]) -> None:
+        """Delete ``record`` from list ``name``; the later records' positions move up by one."""
+        records = self.lists[name]
+        position = self.rank.pop(record["id"])
+        del records[position]
+        for later in records[position:]:
+            self.rank[later["id"]] -= 1
 
 
 def _size_band(employees: int) -> str:

@@ -15,6 +15,12 @@ Reproduces:
   events are listed. An event is past once it has ended (a meeting in progress is upcoming);
   ``confirmed`` means that state only (tentative or awaiting approval events need ``all``).
 - ``/v1/time_zones``: a bare JSON array, no pagination, computed for ``instant`` (default now).
+- ``/v1/me``: the Current User resource, a bare object.
+- ``/v1/webhooks``: a Paginated List of Webhook resources, each with its signing ``secret``
+  (the API reference's Webhook schema); deleted webhooks are no longer listed.
+- ``/v1/workflows``: a Paginated List of Workflow resources; ``/v1/workflows/:id/rules``: a bare
+  array of that workflow's Workflow Rule resources (no parameters, no pagination), 404 for an
+  unknown workflow.
 - Rate limit: 300 requests per minute per token (the platform docs' figure; unconfirmed for this
   API), answered with 429, ``retry-after`` in seconds and the platform's JSON:API-style body.
 """
@@ -138,6 +144,33 @@ class FakeSavvyCal(FakeAPI):
         """Get Scheduling Link: the bare link, 404 for an unknown id."""
         link = next((r.body for r in self.data.links if r.body["id"] == link_id), None)
         return json_response(link) if link else self.not_found(request)
+
+    @route("GET", r"/v1/me")
+    def get_current_user(self, request: Request) -> Response:
+        """Get Current User: the token's user, a bare object."""
+        return json_response(self.data.user)
+
+    @route("GET", r"/v1/webhooks")
+    def list_webhooks(self, request: Request) -> Response:
+        """List Webhooks: a Paginated List of the account's webhooks, secrets included."""
+        return self._paginated(request, self.data.webhooks)
+
+    @route("GET", r"/v1/webhooks/(?P<webhook_id>[^/]+)")
+    def get_webhook(self, request: Request, webhook_id: str) -> Response:
+        """Get Webhook: the bare webhook, 404 for an unknown id."""
+        webhook = next((r.body for r in self.data.webhooks if r.body["id"] == webhook_id), None)
+        return json_response(webhook) if webhook else self.not_found(request)
+
+    @route("GET", r"/v1/workflows")
+    def list_workflows(self, request: Request) -> Response:
+        """List Workflows: a Paginated List of the workflows the user can edit."""
+        return self._paginated(request, self.data.workflows)
+
+    @route("GET", r"/v1/workflows/(?P<workflow_id>[^/]+)/rules")
+    def list_workflow_rules(self, request: Request, workflow_id: str) -> Response:
+        """List Workflow Rules: a bare array of the workflow's rules, 404 for an unknown workflow."""
+        rules = self.data.rules.get(workflow_id)
+        return json_response(rules) if rules is not None else self.not_found(request)
 
     @route("GET", r"/v1/time_zones")
     def list_time_zones(self, request: Request) -> Response:

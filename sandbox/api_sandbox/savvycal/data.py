@@ -57,6 +57,7 @@ class SavvyCalData(Dataset):
         super().__init__()
         self.fake = Faker(seed)
         self.anchor = today_utc()
+        self.rules: dict[str, list[dict[str, t.Any]]] = {}  # workflow id -> its rules, in order
         self._seq = itertools.count(1000 + self.fake.rng.randint(0, 5000))
 
         def n(base: int) -> int:  # how many records at this scale (at least three)
@@ -72,6 +73,10 @@ class SavvyCalData(Dataset):
         self.events: list[Record] = []
         for _ in range(n(450)):
             self._book(self.fake.moment(self.anchor, days_before=240, days_after=120))
+        # Generated after the links and events, so that their records do not depend on these.
+        self.user = self._current_user()
+        self.webhooks: list[Record] = [self._stored(self._webhook()) for _ in range(n(30))]
+        self.workflows: list[Record] = [self._stored(self._workflow()) for _ in range(n(25))]
 
     # -- ids and people -----------------------------------------------------------------------
 
@@ -148,6 +153,81 @@ class SavvyCalData(Dataset):
             "increment": self.fake.choice(INCREMENTS),
             "scope": dict(scope),
             "fields": self._fields(answered=False),
+        }
+
+    # -- the account: current user, webhooks, workflows ----------------------------------------
+
+    def _current_user(self) -> dict[str, t.Any]:
+        """The token's user (Current User resource): the account owner."""
+        owner = self.owner
+        return {
+            "id": self.scopes[0]["id"],  # the owner's personal scope is the user (``user_...``)
+            "email": owner["email"],
+            "display_name": f"{owner['first_name']} {owner['last_name']}",
+            "first_name": owner["first_name"],
+            "last_name": owner["last_name"],
+            "avatar_url": self.fake.maybe(f"https://avatars.savvycal.example/{self.fake.hex_id(16)}.png", 0.3),
+            "time_zone": owner["time_zone"],
+            "time_format": self.fake.choice(("12hr", "24hr")),
+            "first_day_of_week": self.fake.choice((0, 1)),
+            "plan": self.fake.choice(("free", "basic", "premium")),
+        }
+
+    def _webhook(self, *, created: dt.datetime | None = None) -> dict[str, t.Any]:
+        """A Webhook resource, with the signing ``secret`` the API returns alongside it."""
+        created = created or self.anchor - dt.timedelta(days=self.fake.rng.uniform(1, 400))
+        return {
+            "id": self.ulid("wh_"),
+            "url": f"https://hooks.{self.fake.phrase(1).lower()}.example/savvycal/{self.fake.hex_id(8)}",
+            "secret": self.secret(),
+            "state": "active" if self.fake.chance(0.8) else "disabled",
+            "version": "2020-11-18",
+            "created_at": iso(created.replace(microsecond=0)),
+        }
+
+    def secret(self) -> str:
+        """A webhook signing secret: 32 random hexadecimal characters."""
+        return self.fake.hex_id(32)
+
+    def _workflow(self, *, created: dt.datetime | None = None) -> dict[str, t.Any]:
+        """A Workflow resource; its rules are served by ``/v1/workflows/:id/rules``."""
+        created = created or self.anchor - dt.timedelta(days=self.fake.rng.uniform(1, 400))
+        workflow = {
+            "id": self.ulid("wkflw_"),
+            "name": f"{self.fake.phrase(2)} follow-up",
+            "state": "active" if self.fake.chance(0.8) else "disabled",
+            "created_at": iso(created.replace(microsecond=0)),
+        }
+        self.rules[workflow["id"]] = [self._rule(created) for _ in range(self.fake.rng.randint(0, 3))]
+        return workflow
+
+    def _rule(self, workflow_created: dt.datetime) -> dict[str, t.Any]:
+        """A Workflow Rule with its actions."""
+        created = workflow_created + dt.timedelta(minutes=self.fake.rng.randint(1, 600))
+        actions = []
+        for _ in range(self.fake.rng.randint(1, 2)):
+            if self.fake.chance(0.5):
+                kind = "send_custom_email"
+                properties: dict[str, t.Any] = {
+                    "recipient": self.fake.choice(("attendee", "organizer")),
+                    "template": self.fake.choice(("confirmation", "reminder", "follow_up")),
+                }
+            else:
+                kind = "trigger_automation"
+                properties = {"provider": self.fake.choice(("zapier", "make")), "description": self.fake.sentence()}
+            actions.append(
+                {"id": self.ulid("waction_"), "type": kind, "properties": properties, "created_at": iso(created)}
+            )
+        return {
+            "id": self.ulid("wrule_"),
+            "trigger_type": self.fake.choice(
+                ("event_created", "event_canceled", "event_rescheduled", "event_started", "event_completed")
+            ),
+            "trigger_offset_amount": self.fake.choice((0, 10, 30, 1, 2)),
+            "trigger_offset_unit": self.fake.choice(("minutes", "hours", "days")),
+            "trigger_offset_direction": self.fake.choice(("before", "after")),
+            "created_at": iso(created),
+            "actions": actions,
         }
 
     # -- events -------------------------------------------------------------------------------
@@ -341,7 +421,49 @@ class SavvyCalData(Dataset):
         new_link = self._stored(self._link())
         self.links.append(new_link)
         touched["link_added"].append(new_link.body["id"])
+        self._mutate_account(rng, now, touched)
         return touched
+
+    def _mutate_account(self, rng: t.Any, now: dt.datetime, touched: dict[str, list[str]]) -> None:
+        """The account's settings change too: the user, webhooks, workflows and their rules."""
+        self.user.update(time_format="24hr" if self.user["time_format"] == "12hr" else "12hr")
+        touched["user_updated"] = [self.user["id"]]
+        touched["webhook_updated"], touched["webhook_deleted"], touched["webhook_added"] = [], [], []
+        for record in rng.sample(self.webhooks, min(2, len(self.webhooks))):
+            record.body["state"] = "disabled" if record.body["state"] == "active" else "active"
+            touched["webhook_updated"].append(record.body["id"])
+        untouched = [r for r in self.webhooks if r.body["id"] not in touched["webhook_updated"]]
+        for record in rng.sample(untouched, min(1, len(untouched))):
+            self.webhooks.remove(record)  # deleted: gone from /v1/webhooks
+            touched["webhook_deleted"].append(record.body["id"])
+        added = self._stored(self._webhook(created=now))
+        self.webhooks.append(added)
+        touched["webhook_added"].append(added.body["id"])
+
+        touched["workflow_updated"], touched["workflow_deleted"], touched["workflow_added"] = [], [], []
+        touched["rule_updated"], touched["rule_deleted"], touched["rule_added"] = [], [], []
+        # Workflows with two rules or more, so that one rule is edited and another deleted.
+        ruled = [r for r in self.workflows if len(self.rules[r.body["id"]]) > 1] or self.workflows
+        for record in rng.sample(ruled, min(2, len(ruled))):
+            record.body["name"] = f"{record.body['name']} v2"
+            touched["workflow_updated"].append(record.body["id"])
+            rules = self.rules[record.body["id"]]
+            if rules:
+                rules[0].update(trigger_offset_amount=rules[0]["trigger_offset_amount"] + 5)
+                touched["rule_updated"].append(rules[0]["id"])
+            if len(rules) > 1:
+                touched["rule_deleted"].append(rules.pop()["id"])
+            rule = self._rule(now)
+            rules.append(rule)
+            touched["rule_added"].append(rule["id"])
+        untouched = [r for r in self.workflows if r.body["id"] not in touched["workflow_updated"]]
+        for record in rng.sample(untouched, min(1, len(untouched))):
+            self.workflows.remove(record)  # deleted with its rules
+            touched["workflow_deleted"].append(record.body["id"])
+            touched["rule_deleted"] += [rule["id"] for rule in self.rules.pop(record.body["id"])]
+        new_workflow = self._stored(self._workflow(created=now))
+        self.workflows.append(new_workflow)
+        touched["workflow_added"].append(new_workflow.body["id"])
 
     # -- views used by the API and by tests ----------------------------------------------------
 
@@ -352,6 +474,22 @@ class SavvyCalData(Dataset):
     def link_records(self) -> list[dict[str, t.Any]]:
         """The scheduling links, in id order (as the API serves them)."""
         return [r.body for r in self.links]
+
+    def webhook_records(self) -> list[dict[str, t.Any]]:
+        """The webhooks, in id order, as the API serves them (with their secrets)."""
+        return [r.body for r in self.webhooks]
+
+    def workflow_records(self) -> list[dict[str, t.Any]]:
+        """The workflows, in id order (as the API serves them)."""
+        return [r.body for r in self.workflows]
+
+    def rule_records(self) -> list[dict[str, t.Any]]:
+        """Every workflow's rules, each with its ``workflow_id`` (as the tap adds it)."""
+        return [
+            {**rule, "workflow_id": record.body["id"]}
+            for record in self.workflows
+            for rule in self.rules[record.body["id"]]
+        ]
 
     def time_zones(self, instant: dt.datetime | None = None) -> list[dict[str, t.Any]]:
         """Every time zone as the API describes it at ``instant`` (default now)."""

@@ -123,6 +123,17 @@ class ContactsStream(OnceHubStream):
     path = "/v2/contacts"
 
 
+class BookingCalendarsStream(OnceHubStream):
+    """Booking calendars (the newer product), full table.
+
+    The list's one filter is ``host`` (a user or team); nothing filters by change time, and
+    calendars can be deleted, so only a complete listing keeps the destination equal to OnceHub.
+    """
+
+    name = "booking_calendars"
+    path = "/v2/booking-calendars"
+
+
 def _single_action(value: t.Any) -> t.Any:
     """``cancel_reschedule_information`` as the documented object, even if sent as a list.
 

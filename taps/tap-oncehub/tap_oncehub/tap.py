@@ -53,6 +53,7 @@ class TapOnceHub(SchedulingTap):
             streams.UsersStream(self),
             streams.TeamsStream(self),
             streams.ContactsStream(self),
+            streams.BookingCalendarsStream(self),
         ]
 
 

@@ -56,7 +56,7 @@ class SavvyCalStream(SchedulingAPIStream[str]):
     # -- paging -------------------------------------------------------------------------------
 
     @override
-    def get_new_paginator(self) -> SavvyCalPaginator:
+    def get_new_paginator(self) -> SavvyCalPaginator | None:
         return SavvyCalPaginator()
 
     @override

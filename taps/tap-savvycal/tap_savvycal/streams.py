@@ -6,7 +6,7 @@ import typing as t
 
 from typing_extensions import override
 
-from scheduling_taps_common import PageShape, page_body
+from scheduling_taps_common import PageShape, malformed, page_body
 from tap_savvycal.client import PAGINATED_LIST, SavvyCalPaginator, SavvyCalStream
 
 if t.TYPE_CHECKING:
@@ -43,8 +43,94 @@ class SchedulingLinksStream(SavvyCalStream):
     path = "/v1/links"
 
 
-#: The documented answer of ``/v1/time_zones``: a JSON array of zones.
+class CurrentUserStream(SavvyCalStream):
+    """The token's user (``GET /v1/me``): one record, a bare Current User object."""
+
+    name = "current_user"
+    path = "/v1/me"
+
+    @override
+    def get_new_paginator(self) -> None:
+        return None
+
+    @override
+    def get_url_params(self, context: Context | None, next_page_token: str | None) -> dict[str, t.Any]:
+        return {}
+
+    @override
+    def parse_response(self, response: requests.Response) -> Iterable[dict[str, t.Any]]:
+        body = page_body(response)
+        if not isinstance(body, dict) or "id" not in body:
+            raise malformed(response, "expected the Current User object, with its `id`")
+        yield body
+
+
+#: Webhook fields the tap never passes on: ``secret`` signs SavvyCal's deliveries, and anyone
+#: holding it can forge them.
+WITHHELD_WEBHOOK_FIELDS = frozenset({"secret"})
+
+
+class WebhooksStream(SavvyCalStream):
+    """Webhooks (``GET /v1/webhooks``), without their signing secrets.
+
+    SavvyCal returns each webhook's ``secret`` with it. The tap removes it from every record as
+    the page is read, before anything else sees the record, and the schema does not declare
+    it: the secret reaches no record, no log line and no destination table.
+    """
+
+    name = "webhooks"
+    path = "/v1/webhooks"
+
+    @override
+    def parse_response(self, response: requests.Response) -> Iterable[dict[str, t.Any]]:
+        for record in super().parse_response(response):
+            yield {key: value for key, value in record.items() if key not in WITHHELD_WEBHOOK_FIELDS}
+
+
+class WorkflowsStream(SavvyCalStream):
+    """Workflows the user can edit (``GET /v1/workflows``); the parent of ``workflow_rules``."""
+
+    name = "workflows"
+    path = "/v1/workflows"
+
+    @override
+    def get_child_context(self, record: dict[str, t.Any], context: Context | None) -> dict[str, t.Any]:
+        return {"workflow_id": record["id"]}
+
+
+#: The documented answer of ``/v1/workflows/:workflow_id/rules`` and ``/v1/time_zones``: a JSON array.
 BARE_ARRAY = PageShape(records=None)
+
+
+class WorkflowRulesStream(SavvyCalStream):
+    """The rules of every workflow (``GET /v1/workflows/:workflow_id/rules``), with their actions.
+
+    The endpoint takes no parameters and answers with a bare array: one request per workflow.
+    Rule ids (``wrule_...``) are unique in the account, so ``id`` is the key; ``workflow_id``
+    is added from the parent. The parent's complete listing also completes this stream's
+    snapshot, so rules deleted in SavvyCal (or with their workflow) are retired too.
+    """
+
+    name = "workflow_rules"
+    path = "/v1/workflows/{workflow_id}/rules"
+    parent_stream_type = WorkflowsStream
+    page_shape = BARE_ARRAY
+    # No bookmark per workflow: one flat state entry rather than one per workflow ever synced.
+    state_partitioning_keys: t.ClassVar[list[str]] = []
+
+    @override
+    def get_new_paginator(self) -> None:
+        return None
+
+    @override
+    def get_url_params(self, context: Context | None, next_page_token: str | None) -> dict[str, t.Any]:
+        return {}
+
+    @override
+    def post_process(self, row: dict[str, t.Any], context: Context | None = None) -> dict[str, t.Any] | None:
+        # Set here, not left to the SDK: it copies only *state partition* keys into child records.
+        row["workflow_id"] = self.parent_context(context)["workflow_id"]
+        return super().post_process(row, context)
 
 
 class TimezonesPaginator(SavvyCalPaginator):

@@ -68,6 +68,10 @@ class TapSavvyCal(SchedulingTap):
             streams.EventsStream(self),
             streams.SchedulingLinksStream(self),
             streams.TimezonesStream(self),
+            streams.CurrentUserStream(self),
+            streams.WebhooksStream(self),
+            streams.WorkflowsStream(self),
+            streams.WorkflowRulesStream(self),
         ]
 
 
