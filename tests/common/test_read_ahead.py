@@ -6,8 +6,10 @@ flight than `parallel_requests`, and every request through the shared pacer.
 
 from __future__ import annotations
 
+import copy
+
 import pytest
-from support.singer import run_tap, sandbox_config, unpaced
+from support.singer import run_tap, sandbox_config, tap_class, unpaced
 
 PARENT_CHILD = ["calendly", "luma"]
 
@@ -49,3 +51,22 @@ def test_the_pacer_still_bounds_requests_read_ahead(start_fake):
     run = run_tap(tap, config)
     assert run.returncode == 0, run.stderr[-3000:]
     assert all(r.status == 200 for r in fake.requests), "a request went out past the pacer"
+
+
+@pytest.mark.parametrize("parallel_requests", [1, 2])
+def test_a_request_that_needs_another_list_first_completes_with_any_pool_size(start_fake, parallel_requests):
+    # With only the events and their invitees selected, the first request of the events list is
+    # prepared in a pool thread and needs the token's user first (the organization to filter on):
+    # that read must not wait on the pool it runs in.
+    fake = start_fake("calendly", seed=9, scale=0.05, enforce_rate_limits=False)
+    tap = "tap-calendly"
+    config = sandbox_config(tap, fake, **unpaced(tap), parallel_requests=parallel_requests)
+    discovered = copy.deepcopy(tap_class(tap)(config=config, setup_mapper=False).catalog_dict)
+    wanted = {"scheduled_events", "event_invitees"}
+    for entry in discovered["streams"]:
+        for item in entry["metadata"]:
+            if item["breadcrumb"] == []:
+                item["metadata"]["selected"] = entry["tap_stream_id"] in wanted
+    run = run_tap(tap, config, catalog=discovered, subprocess=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert {m["stream"] for m in run.messages if m["type"] == "RECORD"} == wanted

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
 import typing as t
 from collections import deque
 from functools import cached_property
@@ -23,6 +22,7 @@ from scheduling_taps_common.decoding import RecordDecoder
 from scheduling_taps_common.pages import PageShape, request_line
 from scheduling_taps_common.retry import MAX_RETRIES, RETRY_STATUSES, backoff_waits
 from scheduling_taps_common.snapshots import SnapshotStream
+from scheduling_taps_common.tap import in_request_pool
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Generator, Iterable, Iterator
@@ -34,9 +34,6 @@ if t.TYPE_CHECKING:
     from scheduling_taps_common.tap import SchedulingTap
 
 _TToken = t.TypeVar("_TToken")
-
-#: Set in the threads of the tap's request pool: a list read there is read page after page.
-_IN_REQUEST_POOL = threading.local()
 
 #: Longest excerpt of an error body quoted in a message.
 _BODY_EXCERPT = 300
@@ -318,7 +315,6 @@ class SchedulingAPIStream(SnapshotStream, RESTStream[_TToken]):
         def fetch() -> list[dict[str, t.Any]]:
             if tap.read_ahead_failure is not None:
                 raise _ReadAheadStoppedError(tap.read_ahead_failure)
-            _IN_REQUEST_POOL.active = True
             try:
                 return list(RESTStream.get_records(self, context))
             except ParentVanishedError:
@@ -391,7 +387,7 @@ class SchedulingAPIStream(SnapshotStream, RESTStream[_TToken]):
         raises after its records, a failed request where the loop would have sent it. Lists read
         inside the pool (per-parent lists read ahead) go page after page.
         """
-        if getattr(_IN_REQUEST_POOL, "active", False):
+        if in_request_pool():
             yield from super().request_records(context)
             return
         paginator = self.get_new_paginator() or SinglePagePaginator()

@@ -6,6 +6,7 @@ Settings are checked before any request; every failure is one clear line, not a 
 from __future__ import annotations
 
 import sys
+import threading
 import typing as t
 from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
@@ -21,6 +22,23 @@ from scheduling_taps_common.pacing import RequestPacer
 from scheduling_taps_common.reporting import SyncReporter
 from scheduling_taps_common.retry import MAX_RETRIES
 from scheduling_taps_common.writer import OneSchemaPerStreamWriter
+
+#: Marks the threads of a tap's request pool (see :func:`in_request_pool`).
+_REQUEST_POOL_THREAD = threading.local()
+
+
+def _mark_request_pool_thread() -> None:
+    _REQUEST_POOL_THREAD.active = True
+
+
+def in_request_pool() -> bool:
+    """Whether this thread is one of a tap's request-pool threads.
+
+    A list read there (a parent's list read ahead, or the current user a prepared request needs)
+    goes page after page: a pool thread waiting on work queued behind itself would wait forever
+    with ``parallel_requests: 1``.
+    """
+    return bool(getattr(_REQUEST_POOL_THREAD, "active", False))
 
 
 class SchedulingTap(Tap):
@@ -73,7 +91,11 @@ class SchedulingTap(Tap):
         They fetch the next page of the list being read and the lists of the next parents; at most
         that many requests are ever in flight, and every one goes through the shared pacer.
         """
-        return ThreadPoolExecutor(max_workers=self.parallel_requests, thread_name_prefix=f"{self.name}-requests")
+        return ThreadPoolExecutor(
+            max_workers=self.parallel_requests,
+            thread_name_prefix=f"{self.name}-requests",
+            initializer=_mark_request_pool_thread,
+        )
 
     @cached_property
     def sync_reporter(self) -> SyncReporter:
