@@ -18,14 +18,14 @@ PLUGIN_FILES := meltano.yml $(wildcard plugins/extractors/*.meltano.yml)
 # Source code that must pass the type checker (tests are linted by ruff only).
 TYPED := sandbox/api_sandbox taps/scheduling-taps-common/scheduling_taps_common \
 	$(foreach t,calendly luma float savvycal oncehub,taps/tap-$(t)/tap_$(t)) \
-	targets/target-duckdb/target_duckdb_upsert scripts
+	targets/target-duckdb/target_duckdb_upsert scripts orchestration
 
 # Every package of the repository, as built by `make dist`.
 PACKAGES := taps/scheduling-taps-common $(foreach t,calendly luma float savvycal oncehub,taps/tap-$(t)) \
 	targets/target-duckdb sandbox
 DIST ?= dist
 
-.PHONY: demo test lint dist sandbox status install install-dev clean
+.PHONY: demo test lint dist sandbox status accounts-demo install install-dev clean
 demo: install
 	$(BIN)/python scripts/demo.py
 
@@ -53,6 +53,14 @@ lint: install-dev
 status: install
 	$(BIN)/python scripts/status.py
 
+# Many accounts through Dagster on the local API sandbox (orchestration/README.md).
+accounts-demo: install $(VENV)/.orchestration
+	$(BIN)/python -m orchestration run --accounts orchestration/accounts.example.yml
+
+$(VENV)/.orchestration: $(VENV)/.runtime orchestration/requirements.txt
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r orchestration/requirements.txt
+	touch $@
+
 # The local API sandbox in the foreground (Ctrl-C stops it); its URLs go to output/sandbox.env.
 sandbox: install
 	$(BIN)/python -m api_sandbox serve --env-file output/sandbox.env
@@ -74,7 +82,7 @@ $(VENV)/.runtime: $(VENV)/.uv requirements.txt $(PACKAGE_FILES)
 	$(BIN)/python -m compileall -q taps targets sandbox scripts >/dev/null
 	touch $@
 
-$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt orchestration/requirements.txt
 	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements-dev.txt
 	touch $@
 

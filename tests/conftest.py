@@ -1,12 +1,14 @@
-"""Fixtures every tap's tests share: fakes on free ports, an isolated Meltano sandbox run."""
+"""Fixtures every tap's tests share: fakes on free ports, an isolated Meltano sandbox run, PostgreSQL."""
 
 from __future__ import annotations
 
+import os
 import typing as t
 
 import pytest
 from support.meltano import SandboxMeltano
 from support.paths import ROOT
+from support.postgres import Cluster, PostgresUnavailable, start_cluster
 
 from api_sandbox import registry
 from scheduling_taps_common import SchedulingAPIStream
@@ -44,6 +46,20 @@ def meltano_plugins() -> None:
     """End-to-end tests need `meltano install` to have run (``make test`` does it)."""
     if not (ROOT / ".meltano").is_dir():
         pytest.fail("Meltano plugins are not installed: run `make install` (or `make test`).")
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Cluster]:
+    """One throwaway PostgreSQL server per session (target-postgres, the shared Meltano state)."""
+    try:
+        cluster = start_cluster()
+    except PostgresUnavailable as error:
+        message = f"PostgreSQL cannot be started here, so the tests that need it cannot run: {error}"
+        if os.environ.get("REQUIRE_POSTGRES") == "1":
+            pytest.fail(message + " (REQUIRE_POSTGRES=1: CI must run them)")
+        pytest.skip(message)
+    yield cluster
+    cluster.stop()
 
 
 @pytest.fixture

@@ -9,10 +9,18 @@ data. Where the API deletes records (Luma, SavvyCal), complete full-table listin
 ACTIVATE_VERSION (``propagate_deletions``, on by default), which target-postgres applies with
 ``hard_delete: true`` (meltano.yml), so deletions are removed; a stream without such a marker
 would keep the deleted rows (merge never deletes, like dlt).
+
+Float also deletes through its delete logs: tap-float emits each deleted task, time off and
+logged time as a record of that stream with only its key and ``_sdc_deleted_at``. target-postgres
+upserts that record like any other (it replaces every column the schema declares), and its
+``hard_delete`` acts on ACTIVATE_VERSION only, so the row stays, marked: the key,
+``_sdc_deleted_at`` = Float's deletion time, every other column empty. Asserted after the
+incremental run (:func:`assert_float_deletions_marked`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import typing as t
 
@@ -63,6 +71,43 @@ def assert_database_equals_source(postgres, database, api, fake, previous=None):
         assert_same(loaded, expected, f"PostgreSQL {stream} vs the fake")
 
 
+def assert_float_deletions_marked(postgres, database, api, fake):
+    """Each record in a Float delete log is one row of its stream, marked and emptied.
+
+    The streams, their keys and their logs come from the tap (``DeleteLogStream``); the deleted
+    ids and times from the fake's delete logs (``/deleted/timeoffs`` is the fake's ``timeoffs``).
+    """
+    from scheduling_taps_common.settings import parse_datetime
+    from tap_float.client import DELETED_AT, DeleteLogStream
+    from tap_float.tap import TapFloat
+
+    tap_streams = TapFloat(config={"api_token": "x"}, validate_config=False, setup_mapper=False).streams
+    logged = {name: s for name, s in tap_streams.items() if isinstance(s, DeleteLogStream)}
+    assert logged, "tap-float has no stream that reads a delete log"
+    schema = f"{SandboxMeltano.environment}_{api.SCHEMA}"
+    for name, stream in logged.items():
+        (key,) = stream.primary_keys
+        log = stream.delete_log_path.rsplit("/", 1)[-1].replace("-", "_")
+        entries = fake.data.delete_logs[log]
+        assert entries, f"{name}: the mutation deleted nothing, so nothing would be proven"
+        loaded = {str(row[key]): row for row in postgres.rows(database, schema, name)}
+        data_columns = set(stream.schema["properties"]) - {key, DELETED_AT}
+        for entry in entries:
+            row = loaded.get(str(entry["id"]))
+            assert row is not None, f"{name} {entry['id']}: the deleted row is gone (hard_delete acted on it?)"
+            deleted_at = row[DELETED_AT]
+            assert deleted_at is not None, f"{name} {entry['id']}: deleted in Float, not marked in PostgreSQL"
+            if deleted_at.tzinfo is None:
+                deleted_at = deleted_at.replace(tzinfo=dt.timezone.utc)
+            assert deleted_at == parse_datetime(entry["timestamp"] + "Z"), (name, entry, deleted_at)
+            filled = sorted(c for c in data_columns if row.get(c) is not None)
+            assert not filled, f"{name} {entry['id']}: a marked row keeps values of the deleted record: {filled}"
+
+
+#: Checks after the incremental run, per API, beyond the equality of the live rows.
+AFTER_MUTATION = {"float": assert_float_deletions_marked}
+
+
 @pytest.mark.parametrize("name", list(CASES))
 def test_full_then_incremental_runs_keep_postgres_equal_to_source(name, postgres, start_fake, sandbox):
     api = _api(name)
@@ -79,3 +124,6 @@ def test_full_then_incremental_runs_keep_postgres_equal_to_source(name, postgres
     api.mutate(fake, seed + 1)
     sandbox.run(api.TAP, "target-postgres").check()
     assert_database_equals_source(postgres, database, api, fake, previous=before)
+    check = AFTER_MUTATION.get(name)
+    if check is not None:
+        check(postgres, database, api, fake)
