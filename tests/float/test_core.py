@@ -19,6 +19,8 @@ TestTapFloat = get_tap_test_class(
         "start_date": "2020-01-01T00:00:00Z",
         "max_requests_per_second": 0,
         "max_requests_per_minute": 0,
+        # A year of reports: at this scale a month may hold no allocation, and no project row.
+        "report_window_days": 365,
     },
     suite_config=SuiteConfig(max_records_limit=40),
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 
@@ -179,3 +180,65 @@ def test_repeated_mutations_with_the_same_seed_never_reuse_an_id():
         ids = [r[key] for r in data.resources()[stream]]
         assert len(ids) == len(set(ids)), stream
     assert {r["logged_time_id"] for r in data.resources()["logged_time"]} - before, "mutations added entries"
+
+
+# -- reports ---------------------------------------------------------------------------------------
+
+
+def test_reports_are_one_object_per_report_unpaged_with_the_recorded_fields(fake):
+    documented = harness.documented_fields("float")
+    for path, member, stream in (("/reports/people", "people", "people_reports"),
+                                 ("/reports/projects", "projects", "project_reports")):
+        answer = get(fake, path, start_date="2026-01-01", end_date="2026-12-31", **{"per-page": 1})
+        assert answer.status_code == 200, answer.text
+        body = answer.json()
+        assert list(body) == [member]
+        assert len(body[member]) > 1  # not paged: per-page means nothing here
+        assert not [h for h in answer.headers if h.lower().startswith("x-pagination")]
+        assert set(body[member][0]) == set(documented[stream])
+
+
+@pytest.mark.parametrize("path", ["/reports/people", "/reports/projects"])
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"end_date": "2026-01-31"}, "start_date"),
+        ({"start_date": "2026-01-01"}, "end_date"),
+        ({"start_date": "2026-01-01", "end_date": "31/01/2026"}, "end_date"),
+        ({"start_date": "2026-02-01", "end_date": "2026-01-01"}, "end_date"),
+    ],
+)
+def test_a_report_needs_both_dates_in_order(fake, path, params, field):
+    answer = get(fake, path, **params)
+    assert answer.status_code == 422
+    assert [e["field"] for e in answer.json()] == [field]
+
+
+def test_the_people_report_adds_up_the_schedule(fake):
+    # A full-time person in no region, over one Monday-to-Sunday week with no team holiday.
+    monday = dt.date(2031, 3, 3)
+    fake.data.holidays.clear()
+    person = fake.data.people[0]
+    person.update(work_days_hours=None, region_id=None, start_date=None, end_date=None)
+    pid = person["people_id"]
+    fake.data.timeoffs[:] = [
+        {**fake.data.timeoffs[0], "people_ids": [pid], "start_date": "2031-03-05", "end_date": "2031-03-05",
+         "full_day": 1, "hours": None},
+    ]
+    task = {**fake.data.tasks[0], "people_id": pid, "people_ids": None, "start_date": "2031-03-02",
+            "end_date": "2031-03-08", "hours": "10.0", "billable": 1}
+    fake.data.tasks[:] = [task, {**task, "task_id": task["task_id"] + 1, "hours": 2, "billable": 0}]
+    answer = get(fake, "/reports/people", start_date=monday.isoformat(),
+                 end_date=(monday + dt.timedelta(days=6)).isoformat(), people_id=pid)
+    (row,) = answer.json()["people"]
+    # 5 days x 8 h, less Wednesday off; 12 h a day on the 5 work days (not the weekend).
+    assert row["capacity"] == 32 and row["timeoff"] == 8
+    assert (row["scheduled"], row["billable"], row["nonBillable"]) == (60, 50, 10)
+    assert row["overtime"] == 4 * 4 + 12 and row["unscheduled"] == 0
+    assert row["wk_day_hrs"] == {"1970-01-01": [0, 8, 8, 8, 8, 8, 0]} and row["co_hours"] == "[0, 8, 8, 8, 8, 8, 0]"
+    # The project report counts the same hours, and lists only projects with hours scheduled.
+    projects = get(fake, "/reports/projects", start_date=monday.isoformat(),
+                   end_date=(monday + dt.timedelta(days=6)).isoformat()).json()["projects"]
+    assert [(p["project_id"], p["scheduled"], p["billable"], p["nonBillable"]) for p in projects] == [
+        (task["project_id"], 60, 50, 10)
+    ]

@@ -11,14 +11,21 @@ import math
 import pytest
 from support.singer import run_tap
 
-from tap_float.client import DeleteLogStream
+from tap_float.client import DeleteLogStream, FloatReportStream, report_window
 from tap_float.streams import public_holidays_window
 from tap_float.tap import TapFloat
 
 _TAP_STREAMS = TapFloat(config={"api_token": "x"}, validate_config=False, setup_mapper=False).streams
-#: Stream -> (path, primary key) for every stream of the tap, as the tap declares them.
-STREAMS = {name: (stream.path, tuple(stream.primary_keys or ())) for name, stream in _TAP_STREAMS.items()}
+#: The reports: one unpaged answer per run, over a window of dates (tested on their own below).
+REPORTS = {name: stream for name, stream in _TAP_STREAMS.items() if isinstance(stream, FloatReportStream)}
+#: Stream -> (path, primary key) for every list stream of the tap, as the tap declares them.
+STREAMS = {
+    name: (stream.path, tuple(stream.primary_keys or ()))
+    for name, stream in _TAP_STREAMS.items()
+    if name not in REPORTS
+}
 INCREMENTAL = {name for name, stream in _TAP_STREAMS.items() if stream.replication_key}
+SNAPSHOTS = {name for name, stream in _TAP_STREAMS.items() if stream.marks_complete_snapshots}
 #: The bookmark's format: the emitted `modified`, RFC 3339 UTC.
 RFC3339 = "%Y-%m-%dT%H:%M:%SZ"
 #: No pacing: for tests that are not about it.
@@ -54,11 +61,13 @@ def test_a_full_sync_reads_every_page_at_200_once_and_stays_inside_the_rate_limi
     assert run.returncode == 0, run.stderr
 
     assert {r.status for r in fake.requests} == {200}
-    lists = [r for r in fake.requests if not r.path.startswith("/v3/deleted/")]
+    reports = [r for r in fake.requests if r.path.startswith("/v3/reports/")]
+    assert sorted(r.path for r in reports) == sorted(f"/v3{s.path}" for s in REPORTS.values())
+    lists = [r for r in fake.requests if not r.path.startswith(("/v3/deleted/", "/v3/reports/"))]
     assert {r.arg("per-page") for r in lists} == {"200"}
     # One request per delete log (empty here: nothing was deleted), after its stream's list.
     logs = {stream.delete_log_path for stream in _TAP_STREAMS.values() if isinstance(stream, DeleteLogStream)}
-    assert sorted(r.path.removeprefix("/v3") for r in fake.requests if r not in lists) == sorted(logs)
+    assert sorted(r.path.removeprefix("/v3") for r in fake.requests if r not in lists + reports) == sorted(logs)
     expected = expected_records(fake, used)
     for stream, (path, key) in STREAMS.items():
         pages = math.ceil(len(expected[stream]) / 200)
@@ -80,7 +89,7 @@ def test_full_table_lists_are_marked_complete_only_after_their_last_record(start
     assert run.returncode == 0, run.stderr
 
     markers = {m["stream"]: i for i, m in enumerate(run.messages) if m["type"] == "ACTIVATE_VERSION"}
-    assert set(markers) == set(STREAMS) - INCREMENTAL
+    assert set(markers) == SNAPSHOTS == set(STREAMS) - INCREMENTAL  # the reports: none (below)
     for stream, position in markers.items():
         records = [i for i, m in enumerate(run.messages) if m["type"] == "RECORD" and m["stream"] == stream]
         assert all(i < position for i in records), stream
@@ -223,4 +232,80 @@ def test_missing_api_token_is_a_clear_config_error(start_fake, tmp_path):
     run = run_tap("tap-float", {"api_url": fake.url}, tmp_path)
     assert run.returncode != 0
     assert "api_token" in run.stderr
+    assert not fake.requests
+
+
+# -- the reports ---------------------------------------------------------------------------------
+
+TODAY = dt.datetime.now(dt.timezone.utc).date()
+FAKE_REPORT = {"people_reports": "people_report", "project_reports": "project_report"}
+
+
+def test_report_streams_are_the_fakes_reports_keyed_by_id_and_window(start_fake, sync_tap):
+    fake = start_fake("float", seed=3, scale=0.1, enforce_rate_limits=False)
+    start, end = TODAY - dt.timedelta(days=40), TODAY + dt.timedelta(days=20)
+    run = sync_tap(config(fake, report_start_date=start.isoformat(), report_end_date=end.isoformat(), **UNPACED))
+    assert run.returncode == 0, run.stderr
+    assert set(FAKE_REPORT) == set(REPORTS)
+    for name, stream in REPORTS.items():
+        (call,) = calls_to(fake, stream.path)  # one unpaged request
+        assert (call.arg("start_date"), call.arg("end_date")) == (start.isoformat(), end.isoformat())
+        assert call.arg("page") is None and call.arg("per-page") is None
+        key = tuple(stream.primary_keys or ())
+        assert key[1:] == ("report_start_date", "report_end_date"), name
+        expected = getattr(fake.data, FAKE_REPORT[name])(start, end)
+        assert expected, f"{name}: the fake's report is empty, the test would prove nothing"
+        stamp = {"report_start_date": start.isoformat(), "report_end_date": end.isoformat()}
+        assert {key_of(r, key) for r in run.records[name]} == {key_of({**r, **stamp}, key) for r in expected}
+        by_id = {r[key[0]]: r for r in expected}
+        for record in run.records[name]:
+            assert record["scheduled"] == by_id[record[key[0]]]["scheduled"], name
+        assert not run.activations(name), f"{name}: a window's listing must not retire other windows"
+        assert run.record_versions(name) <= {None}, name
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        ({}, (TODAY - dt.timedelta(days=29), TODAY)),
+        ({"report_window_days": 7}, (TODAY - dt.timedelta(days=6), TODAY)),
+        ({"report_start_date": "2026-01-05"}, (dt.date(2026, 1, 5), TODAY)),
+        ({"report_end_date": "2026-01-31", "report_window_days": 31}, (dt.date(2026, 1, 1), dt.date(2026, 1, 31))),
+        (
+            {"report_start_date": "2025-12-01", "report_end_date": "2025-12-31"},
+            (dt.date(2025, 12, 1), dt.date(2025, 12, 31)),
+        ),
+    ],
+)
+def test_the_report_window_comes_from_the_settings(start_fake, sync_tap, settings, expected):
+    assert report_window(settings, TODAY) == expected
+    fake = start_fake("float", seed=3, scale=0.05)
+    run = sync_tap(config(fake, **settings, **UNPACED))
+    assert run.returncode == 0, run.stderr
+    dates = (expected[0].isoformat(), expected[1].isoformat())
+    for name, stream in REPORTS.items():
+        assert {(c.arg("start_date"), c.arg("end_date")) for c in calls_to(fake, stream.path)} == {dates}, name
+        assert {(r["report_start_date"], r["report_end_date"]) for r in run.records[name]} <= {dates}, name
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"report_start_date": "2026-02-30"}, "`report_start_date`: '2026-02-30' is not a date"),
+        ({"report_end_date": "31/01/2026"}, "`report_end_date`: '31/01/2026' is not a date"),
+        (
+            {"report_start_date": "2026-02-01", "report_end_date": "2026-01-01"},
+            "`report_end_date`: 2026-01-01 is before",
+        ),
+        ({"report_start_date": "2999-01-01"}, "`report_start_date`: 2999-01-01 is after today"),
+        ({"report_window_days": 0}, "`report_window_days`"),
+    ],
+)
+def test_a_bad_report_window_stops_before_any_request_naming_the_setting(start_fake, tmp_path, settings, message):
+    fake = start_fake("float", seed=3, scale=0.05)
+    run = run_tap("tap-float", config(fake, **settings), tmp_path)
+    assert run.returncode == 1
+    assert message in run.stderr
+    (line,) = [line for line in run.stderr.splitlines() if "invalid configuration" in line]
+    assert message in line
     assert not fake.requests

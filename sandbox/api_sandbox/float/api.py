@@ -18,6 +18,16 @@ Float's documentation: developer.float.com (the Swagger spec, the tutorials). Re
   opaque ``cursor`` and ``limit`` (default 50, maximum 500) with the next page's cursor in
   ``X-Pagination-Next-Cursor``. This follows the public clients that read them (Float's stored
   reference pages do not describe these endpoints): see the tap's README.
+- Reports: ``/reports/people`` and ``/reports/projects`` answer one JSON object, not paged (no
+  ``page``/``per-page``, no pagination headers): ``{"people": [...]}`` / ``{"projects": [...]}``,
+  one row per person (every person) or per project (those with hours scheduled), each an
+  aggregate over ``start_date``..``end_date`` (``YYYY-MM-DD``, both included), computed from
+  the team's allocations, time off and holidays (:meth:`FloatData.people_report`). The rows'
+  fields are those of Float's answers recorded from api.float.com (the tap's contract examples).
+  ``people_id`` / ``project_id`` narrow a report to one person or project. Float documents the
+  reports' own limit, 30 GET per minute; the fake applies only the company-wide limits below.
+  A missing, unreadable or reversed date is a 422 (the fake's choice: Float's stored documents
+  do not say what it answers).
 - Quirks: /status answers 204 with no body when nothing matches; /logged-time answers 403
   "Time Tracking is not enabled for this team" when the fake is built with ``time_tracking=False``.
 - Rate limits: 200 GET per minute and 10 per second per company. Past them: 429 with
@@ -285,6 +295,27 @@ class FakeFloat(FakeAPI):
             raise ApiError(403, TIME_TRACKING_OFF)
         return self._delete_log(request, "logged_time")
 
+    def _report_window(self, request: Request) -> tuple[dt.date, dt.date]:
+        """The report's ``start_date`` and ``end_date``: both required, the end not before the start."""
+        start, end = (_required_date(request, name) for name in ("start_date", "end_date"))
+        if end < start:
+            raise invalid_parameter("end_date", "must be on or after start_date")
+        return start, end
+
+    @route("GET", r"/v3/reports/people")
+    def people_report(self, request: Request) -> Response:
+        """GET /reports/people: each person's hours over the window, ``people_id`` narrows."""
+        start, end = self._report_window(request)
+        rows = self.data.people_report(start, end, _optional_id(request, "people_id"))
+        return json_response({"people": rows})
+
+    @route("GET", r"/v3/reports/projects")
+    def project_report(self, request: Request) -> Response:
+        """GET /reports/projects: each project's hours over the window, ``project_id`` narrows."""
+        start, end = self._report_window(request)
+        rows = self.data.project_report(start, end, _optional_id(request, "project_id"))
+        return json_response({"projects": rows})
+
     @route("GET", r"/v3/logged-time")
     def logged_time(self, request: Request) -> Response:
         """GET /logged-time: the logged time, ``modified_since`` filters; 403 without Time Tracking."""
@@ -354,3 +385,20 @@ def _date(request: Request, name: str, default: dt.date) -> dt.date:
         return dt.date.fromisoformat(raw)
     except ValueError:
         raise invalid_parameter(name, "must be a date in the format YYYY-MM-DD") from None
+
+
+def _required_date(request: Request, name: str) -> dt.date:
+    """A required ``YYYY-MM-DD`` parameter."""
+    if not request.arg(name):
+        raise invalid_parameter(name, f"{name} cannot be blank.")
+    return _date(request, name, dt.date.min)
+
+
+def _optional_id(request: Request, name: str) -> int | None:
+    """An optional integer id parameter."""
+    raw = request.arg(name)
+    if raw is None or raw == "":
+        return None
+    if not raw.strip().isdigit():
+        raise invalid_parameter(name, f"{name} must be an integer.")
+    return int(raw)

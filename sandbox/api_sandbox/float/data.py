@@ -29,6 +29,10 @@ DATE = "%Y-%m-%d"
 TIMESTAMP_WITH_OFFSET = "%Y-%m-%dT%H:%M:%S+00:00"
 #: Team holidays' and milestones' ``date``/``end_date``.
 DATE_AND_TIME = "%Y-%m-%d %H:%M"
+#: The company's work hours per day, Sunday to Saturday: everyone's but part-timers'.
+COMPANY_HOURS = [0, 8, 8, 8, 8, 8, 0]
+#: The key of the only entry of a report's ``wk_day_hrs`` (the hours in force since the start).
+HOURS_SINCE = "1970-01-01"
 
 #: Default size of each list at scale 1.0: every list needs several pages of 200 (the maximum).
 SIZES = {
@@ -551,6 +555,172 @@ class FloatData(Dataset):
                 found.append({**entry, "dates": dates})
         return found
 
+    def people_report(self, start: dt.date, end: dt.date, people_id: int | None = None) -> list[dict[str, t.Any]]:
+        """``GET /reports/people``: one row per person, their hours over [start, end].
+
+        Per day of the window, a person's capacity is their work hours that weekday (the
+        company's, or their own when part-time), none on a team holiday, a public holiday of
+        their region or outside their employment, less their time off that day; scheduled hours
+        are the hours per day of the allocations they are on (on their work days, not holidays),
+        billable or not as the allocation. What is scheduled past the day's capacity is
+        overtime, what is left of it unscheduled. Repeats of repeating allocations and time off
+        are not counted (only their first occurrence).
+        """
+        days = _days(start, end)
+        holidays = self._team_holidays()
+        region_holidays = self._public_holiday_dates(start, end)
+        timeoff: dict[int, dict[dt.date, float]] = {}
+        for entry in self.timeoffs:
+            for pid in _ids(entry["people_ids"]):
+                for when in _days(max(start, _date(entry["start_date"])), min(end, _date(entry["end_date"]))):
+                    hours = None if entry["full_day"] else float(entry["hours"])
+                    timeoff.setdefault(pid, {})[when] = hours if hours is not None else float("inf")
+        scheduled = self._scheduled_by_person_and_day(start, end)
+        rows = []
+        for person in self.people:
+            if people_id is not None and person["people_id"] != people_id:
+                continue
+            week = person["work_days_hours"] or COMPANY_HOURS
+            off = region_holidays.get(person["region_id"], set()) | holidays
+            totals = dict.fromkeys(("capacity", "timeoff", "billable", "nonBillable", "overtime", "unscheduled"), 0.0)
+            for when in days:
+                available = self._work_hours(person, week, when, off)
+                away = min(available, timeoff.get(person["people_id"], {}).get(when, 0.0))
+                capacity = available - away
+                billable, non_billable = scheduled.get((person["people_id"], when), (0.0, 0.0))
+                booked = billable + non_billable
+                totals["capacity"] += capacity
+                totals["timeoff"] += away
+                totals["billable"] += billable
+                totals["nonBillable"] += non_billable
+                totals["overtime"] += max(0.0, booked - capacity)
+                totals["unscheduled"] += max(0.0, capacity - booked)
+            department = person["department"] or {}
+            rows.append(
+                {
+                    "name": person["name"],
+                    "employee_type": person["employee_type"],
+                    "my_hours": str(person["work_days_hours"]) if person["work_days_hours"] else None,
+                    "my_hours_history": None,
+                    "co_hours": str(COMPANY_HOURS),
+                    "co_hours_history": None,
+                    "department_id": department.get("department_id"),
+                    "department": department.get("name"),
+                    "default_hourly_rate": person["default_hourly_rate"],
+                    "billable": _hours(totals["billable"]),
+                    "nonBillable": _hours(totals["nonBillable"]),
+                    "overtime": _hours(totals["overtime"]),
+                    "timeoff": _hours(totals["timeoff"]),
+                    "capacity": _hours(totals["capacity"]),
+                    "people_id": person["people_id"],
+                    "scheduled": _hours(totals["billable"] + totals["nonBillable"]),
+                    "people_type_id": person["people_type_id"],
+                    "unscheduled": _hours(totals["unscheduled"]),
+                    "wk_day_hrs": {HOURS_SINCE: list(week)},
+                }
+            )
+        return rows
+
+    def project_report(self, start: dt.date, end: dt.date, project_id: int | None = None) -> list[dict[str, t.Any]]:
+        """``GET /reports/projects``: one row per project with hours scheduled in [start, end].
+
+        The hours of its allocations, counted as in :meth:`people_report` for each person on
+        them, billable or not as the allocation. Projects with nothing scheduled are not listed.
+        """
+        totals: dict[int, list[float]] = {}
+        holidays = self._team_holidays()
+        region_holidays = self._public_holiday_dates(start, end)
+        people = {p["people_id"]: p for p in self.people}
+        for task in self.tasks:
+            if project_id is not None and task["project_id"] != project_id:
+                continue
+            for _ in self._allocated_days(task, start, end, people, holidays, region_holidays):
+                split = totals.setdefault(task["project_id"], [0.0, 0.0])
+                split[0 if task["billable"] else 1] += float(task["hours"])
+        rows = []
+        for project in self.projects:
+            if project["project_id"] not in totals:
+                continue
+            billable, non_billable = totals[project["project_id"]]
+            rows.append(
+                {
+                    "name": project["name"],
+                    "project_id": project["project_id"],
+                    "client_id": project["client_id"],
+                    "scheduled": _hours(billable + non_billable),
+                    "billable": _hours(billable),
+                    "nonBillable": _hours(non_billable),
+                }
+            )
+        return rows
+
+    def _scheduled_by_person_and_day(
+        self, start: dt.date, end: dt.date
+    ) -> dict[tuple[int, dt.date], tuple[float, float]]:
+        """(person, day) -> (billable, non-billable) hours allocated."""
+        holidays = self._team_holidays()
+        region_holidays = self._public_holiday_dates(start, end)
+        people = {p["people_id"]: p for p in self.people}
+        found: dict[tuple[int, dt.date], tuple[float, float]] = {}
+        for task in self.tasks:
+            hours = float(task["hours"])
+            for person, when in self._allocated_days(task, start, end, people, holidays, region_holidays):
+                billable, non_billable = found.get((person, when), (0.0, 0.0))
+                if task["billable"]:
+                    found[(person, when)] = (billable + hours, non_billable)
+                else:
+                    found[(person, when)] = (billable, non_billable + hours)
+        return found
+
+    def _allocated_days(
+        self,
+        task: dict[str, t.Any],
+        start: dt.date,
+        end: dt.date,
+        people: dict[int, dict[str, t.Any]],
+        holidays: set[dt.date],
+        region_holidays: dict[int | None, set[dt.date]],
+    ) -> t.Iterator[tuple[int, dt.date]]:
+        """(person, day) for each work day of each person on ``task`` within [start, end]."""
+        assignees = [task["people_id"]] if task["people_id"] else _ids(task["people_ids"] or [])
+        days = _days(max(start, _date(task["start_date"])), min(end, _date(task["end_date"])))
+        for pid in assignees:
+            person = people.get(pid)
+            if person is None:
+                continue
+            week = person["work_days_hours"] or COMPANY_HOURS
+            off = region_holidays.get(person["region_id"], set()) | holidays
+            for when in days:
+                if self._work_hours(person, week, when, off):
+                    yield pid, when
+
+    @staticmethod
+    def _work_hours(person: dict[str, t.Any], week: list[int], when: dt.date, off: set[dt.date]) -> float:
+        """The hours ``person`` works on ``when``: none on a holiday or outside their employment."""
+        if when in off:
+            return 0.0
+        if person["start_date"] and when < _date(person["start_date"]):
+            return 0.0
+        if person["end_date"] and when > _date(person["end_date"]):
+            return 0.0
+        return float(week[(when.weekday() + 1) % 7])  # Sunday first
+
+    def _team_holidays(self) -> set[dt.date]:
+        """Every day of every team holiday."""
+        found: set[dt.date] = set()
+        for holiday in self.holidays:
+            first = _date(holiday["date"][:10])
+            last = _date((holiday["end_date"] or holiday["date"])[:10])
+            found.update(_days(first, last))
+        return found
+
+    def _public_holiday_dates(self, start: dt.date, end: dt.date) -> dict[int | None, set[dt.date]]:
+        """Region -> the days of its public holidays within [start, end]."""
+        found: dict[int | None, set[dt.date]] = {}
+        for entry in self.public_holidays(start, end):
+            found.setdefault(entry["region"], set()).update(_date(d) for d in entry["dates"])
+        return found
+
     def resources(self) -> dict[str, list[dict[str, t.Any]]]:
         """Every list endpoint's records by stream name (public holidays: the current year)."""
         year = self.anchor.year
@@ -683,3 +853,23 @@ class FloatData(Dataset):
         self.timeoff_types.append(self._timeoff_type())
         self.milestones.append(self._milestone())
         return touched
+
+
+def _date(value: str) -> dt.date:
+    return dt.date.fromisoformat(value)
+
+
+def _days(first: dt.date, last: dt.date) -> list[dt.date]:
+    """Every day from ``first`` to ``last``, both included (none when ``last`` is earlier)."""
+    return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def _ids(values: list[t.Any]) -> list[int]:
+    """``people_ids`` as integers (Float sends some as numeric strings)."""
+    return [int(v) for v in values]
+
+
+def _hours(value: float) -> float | int:
+    """Hours as Float's reports write them: a whole number as an integer (``168``), else ``7.5``."""
+    rounded = round(value, 2)
+    return int(rounded) if rounded == int(rounded) else rounded

@@ -12,7 +12,7 @@ import typing as t
 from singer_sdk import SchemaDirectory, StreamSchema
 from singer_sdk.authenticators import BearerTokenAuthenticator
 from singer_sdk.exceptions import FatalAPIError
-from singer_sdk.pagination import BaseAPIPaginator, PageNumberPaginator
+from singer_sdk.pagination import BaseAPIPaginator, PageNumberPaginator, SinglePagePaginator
 from typing_extensions import override
 
 from scheduling_taps_common import PageShape, SchedulingAPIStream, malformed, page_body, sdk_private
@@ -20,7 +20,7 @@ from scheduling_taps_common.settings import parse_datetime
 from tap_float import schemas
 
 if t.TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
 
     import requests
     from singer_sdk.helpers.types import Context
@@ -354,6 +354,111 @@ class DeleteLogStream(FloatStream):
     @override
     def progress_detail(self) -> str:
         return "delete log" if self._reading_delete_log else super().progress_detail()
+
+
+#: The report window's settings: fixed dates, or a rolling number of days ending today (UTC).
+REPORT_START_DATE = "report_start_date"
+REPORT_END_DATE = "report_end_date"
+REPORT_WINDOW_DAYS = "report_window_days"
+#: Days of the rolling window when neither date is set: the last 30 days, today included.
+DEFAULT_REPORT_WINDOW_DAYS = 30
+
+
+class ReportWindowError(ValueError):
+    """A report-window setting that cannot be used; the message names the setting."""
+
+
+def report_window(config: Mapping[str, t.Any], today: dt.date) -> tuple[dt.date, dt.date]:
+    """The dates (inclusive) the report streams ask for, from the settings; ``today`` is UTC.
+
+    Both dates set: that window. Only ``report_start_date``: from it to today. Only
+    ``report_end_date``: the ``report_window_days`` days ending on it. Neither: the
+    ``report_window_days`` days ending today. :class:`ReportWindowError` names a bad setting.
+    """
+    days = config.get(REPORT_WINDOW_DAYS)
+    days = DEFAULT_REPORT_WINDOW_DAYS if days is None else days
+    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+        msg = f"`{REPORT_WINDOW_DAYS}`: {days!r} is not a whole number of days of at least 1"
+        raise ReportWindowError(msg)
+    start, end = (_report_date(config, name) for name in (REPORT_START_DATE, REPORT_END_DATE))
+    if start is not None and end is None and start > today:
+        msg = (
+            f"`{REPORT_START_DATE}`: {start} is after today ({today}), where the window ends without "
+            f"`{REPORT_END_DATE}`; set `{REPORT_END_DATE}` too"
+        )
+        raise ReportWindowError(msg)
+    end = end or today
+    start = start or end - dt.timedelta(days=days - 1)
+    if end < start:
+        msg = f"`{REPORT_END_DATE}`: {end} is before `{REPORT_START_DATE}` ({start})"
+        raise ReportWindowError(msg)
+    return start, end
+
+
+def report_window_problems(config: Mapping[str, t.Any], today: dt.date) -> list[str]:
+    """Why the report-window settings cannot be used (empty when they can), one line each."""
+    problems = []
+    try:
+        report_window({REPORT_WINDOW_DAYS: config.get(REPORT_WINDOW_DAYS)}, today)
+    except ReportWindowError as error:
+        problems.append(str(error))
+        config = {**config, REPORT_WINDOW_DAYS: None}  # the dates are checked on their own
+    try:
+        report_window(config, today)
+    except ReportWindowError as error:
+        problems.append(str(error))
+    return problems
+
+
+def _report_date(config: Mapping[str, t.Any], name: str) -> dt.date | None:
+    raw = config.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        return dt.date.fromisoformat(str(raw).strip())
+    except ValueError:
+        msg = f"`{name}`: {raw!r} is not a date (YYYY-MM-DD, e.g. 2025-01-31)"
+        raise ReportWindowError(msg) from None
+
+
+class FloatReportStream(FloatStream):
+    """A Float report (``/reports/people``, ``/reports/projects``): aggregates over a window.
+
+    One row per person or project, each an aggregate over the requested window
+    (``start_date``/``end_date``, both included). The answer is one JSON object holding the rows
+    under a member named like the report (``{"people": [...]}``), not paged. The rows do not
+    say which window they cover, so the tap adds it (``report_start_date``,
+    ``report_end_date``), and both are part of the key: a re-run over the same window replaces
+    its rows, another window adds its own. The window comes from the settings
+    (:func:`report_window`), computed once per run.
+
+    Full table per window, with no ACTIVATE_VERSION: the table holds the rows of every window
+    read so far, and a listing of one window says nothing about the rows of the others.
+    """
+
+    marks_complete_snapshots = False
+
+    @property
+    def window(self) -> tuple[dt.date, dt.date]:
+        """This run's window: ``today`` is the day the run started (UTC)."""
+        started = dt.datetime.fromtimestamp(self.tap.initialized_at / 1000, tz=dt.timezone.utc)
+        return report_window(self.config, started.date())
+
+    @override
+    def get_new_paginator(self) -> FloatPaginator:
+        # One answer holds the whole report: no page parameters, no page headers.
+        return t.cast("FloatPaginator", SinglePagePaginator())
+
+    @override
+    def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict[str, t.Any]:
+        start, end = self.window
+        return {"start_date": start.isoformat(), "end_date": end.isoformat()}
+
+    @override
+    def post_process(self, row: dict[str, t.Any], context: Context | None = None) -> dict[str, t.Any] | None:
+        start, end = self.window
+        row[REPORT_START_DATE], row[REPORT_END_DATE] = start.isoformat(), end.isoformat()
+        return super().post_process(row, context)
 
 
 def _int_header(response: requests.Response, *names: str) -> int | None:

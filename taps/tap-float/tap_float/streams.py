@@ -8,8 +8,9 @@ import typing as t
 from singer_sdk.exceptions import FatalAPIError
 from typing_extensions import override
 
+from scheduling_taps_common import PageShape
 from scheduling_taps_common.settings import parse_datetime
-from tap_float.client import DeleteLogStream, FloatStream, IncrementalFloatStream
+from tap_float.client import DeleteLogStream, FloatReportStream, FloatStream, IncrementalFloatStream
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -195,6 +196,30 @@ class LoggedTimeStream(DeleteLogStream, IncrementalFloatStream):
             self.logger.warning("Skipping stream 'logged_time': %s", error)
 
 
+class PeopleReportsStream(FloatReportStream):
+    """The people report: each person's hours over the report window.
+
+    Capacity, scheduled, billable, non-billable, overtime, time off and unscheduled hours.
+    """
+
+    name = "people_reports"
+    path = "/reports/people"
+    primary_keys = ("people_id", "report_start_date", "report_end_date")
+    page_shape = PageShape(records="people")
+
+
+class ProjectReportsStream(FloatReportStream):
+    """The project report: each project's scheduled hours over the report window.
+
+    Scheduled, billable and non-billable hours; Float lists the projects with hours scheduled.
+    """
+
+    name = "project_reports"
+    path = "/reports/projects"
+    primary_keys = ("project_id", "report_start_date", "report_end_date")
+    page_shape = PageShape(records="projects")
+
+
 def public_holidays_window(config: Mapping[str, t.Any], today: dt.date) -> tuple[dt.date, dt.date]:
     """Whole years of public holidays: from `start_date`'s year (or a few years back) to next year."""
     last_year = today.year + PUBLIC_HOLIDAYS_YEARS_AHEAD
@@ -222,4 +247,6 @@ STREAM_TYPES: tuple[type[FloatStream], ...] = (
     MilestonesStream,
     TasksStream,
     LoggedTimeStream,
+    PeopleReportsStream,
+    ProjectReportsStream,
 )

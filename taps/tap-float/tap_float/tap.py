@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import typing as t
 
 from singer_sdk import typing as th
+from singer_sdk.exceptions import ConfigValidationError
 from typing_extensions import override
 
 from scheduling_taps_common import SchedulingTap, settings
 from tap_float import streams
-from tap_float.client import READ_DELETE_LOGS
+from tap_float.client import (
+    DEFAULT_REPORT_WINDOW_DAYS,
+    READ_DELETE_LOGS,
+    REPORT_END_DATE,
+    REPORT_START_DATE,
+    REPORT_WINDOW_DAYS,
+    report_window_problems,
+)
 
 if t.TYPE_CHECKING:
     from tap_float.client import FloatStream
@@ -67,7 +76,52 @@ class TapFloat(SchedulingTap):
                 "loaded (time off is still retired by `propagate_deletions`)."
             ),
         ),
+        th.Property(
+            REPORT_START_DATE,
+            th.DateType,
+            title="Report start date",
+            description=(
+                "First day (YYYY-MM-DD, inclusive) of the window the people and project reports are "
+                "computed over. Unset: the window is the `report_window_days` days ending on "
+                "`report_end_date` (or today, UTC)."
+            ),
+        ),
+        th.Property(
+            REPORT_END_DATE,
+            th.DateType,
+            title="Report end date",
+            description=(
+                "Last day (YYYY-MM-DD, inclusive) of the reports' window; not before "
+                "`report_start_date`. Unset: today (UTC), so the window rolls with the runs."
+            ),
+        ),
+        th.Property(
+            REPORT_WINDOW_DAYS,
+            th.IntegerType(minimum=1),
+            default=DEFAULT_REPORT_WINDOW_DAYS,
+            title="Report window days",
+            description=(
+                "Length in days of the reports' window when `report_start_date` is not set: the "
+                f"window ends on `report_end_date` (or today, UTC). Default {DEFAULT_REPORT_WINDOW_DAYS}. "
+                "Each window's rows are kept under their own key (the id plus both dates)."
+            ),
+        ),
     ).to_dict()
+
+    def __init__(self, *args: t.Any, validate_config: bool = True, **kwargs: t.Any) -> None:
+        # The report window is checked with the other settings, before any request, and its
+        # problems are reported with theirs.
+        problems: list[str] = []
+        try:
+            super().__init__(*args, validate_config=validate_config, **kwargs)
+        except ConfigValidationError as error:
+            problems = list(error.errors)
+        if validate_config:
+            today = dt.datetime.now(dt.timezone.utc).date()
+            reported = {p.split(":", 1)[0] for p in problems}  # a setting the SDK refused already
+            problems += [p for p in report_window_problems(self.config, today) if p.split(":", 1)[0] not in reported]
+        if problems:
+            raise ConfigValidationError("Config validation failed", errors=problems)
 
     @override
     def discover_streams(self) -> list[FloatStream]:
