@@ -9,6 +9,8 @@ from support.singer import run_tap
 
 from api_sandbox.calendly import MEMBER_KEY
 from api_sandbox.calendly.data import uuid_of
+from tap_calendly import streams
+from tap_calendly.tap import TapCalendly
 
 
 def config(fake, **overrides):
@@ -134,7 +136,8 @@ def test_full_table_lists_are_marked_complete_only_after_their_last_record(start
     assert run.returncode == 0, run.stderr
 
     markers = {m["stream"]: i for i, m in enumerate(run.messages) if m["type"] == "ACTIVATE_VERSION"}
-    assert set(markers) == {"event_types", "groups", "organization_memberships"}
+    tap = TapCalendly(config={}, validate_config=False, setup_mapper=False)
+    assert set(markers) == {name for name, stream in tap.streams.items() if stream.marks_complete_snapshots}
     for stream, position in markers.items():
         records = [i for i, m in enumerate(run.messages) if m["type"] == "RECORD" and m["stream"] == stream]
         assert records and max(records) < position, stream
@@ -149,3 +152,138 @@ def test_an_interrupted_listing_is_never_marked_complete(start_fake, tmp_path):
     assert run.returncode != 0
     assert run.records["groups"], "the first page was read"
     assert "groups" not in {m["stream"] for m in run.messages if m["type"] == "ACTIVATE_VERSION"}
+
+
+def test_hosts_are_read_for_every_event_type_at_the_maximum_page_size(start_fake, tmp_path):
+    fake = start_fake("calendly", seed=3, scale=0.5)
+    run = run_tap("tap-calendly", config(fake), tmp_path)
+    assert run.returncode == 0, run.stderr
+
+    calls = fake.requests_to(f"^{streams.EventTypeMembershipsStream.path}$")
+    assert {c.arg("count") for c in calls} == {"100"}
+    pages = {uri: math.ceil(len(hosts) / 100) or 1 for uri, hosts in fake.data.hosts.items()}
+    assert max(pages.values()) > 1, "the dataset must exercise the hosts' pagination"
+    assert len(calls) == sum(pages.values())
+    assert {c.arg("event_type") for c in calls} == {e["uri"] for e in fake.data.event_types}
+    name = streams.EventTypeMembershipsStream.name
+    assert {r["uri"] for r in run.records[name]} == {h["uri"] for h in fake.data.all_hosts()}
+    # The event type and the member come expanded, as Calendly sends them.
+    assert all(isinstance(r["event_type"], dict) and r["member"]["uri"] for r in run.records[name])
+
+
+def test_submissions_are_read_for_every_routing_form(start_fake, tmp_path):
+    fake = start_fake("calendly", seed=3, scale=0.3)
+    run = run_tap("tap-calendly", config(fake), tmp_path)
+    assert run.returncode == 0, run.stderr
+
+    assert {c.arg("organization") for c in fake.requests_to(f"^{streams.RoutingFormsStream.path}$")} == {
+        fake.data.organization
+    }
+    calls = fake.requests_to(f"^{streams.RoutingFormSubmissionsStream.path}$")
+    pages = {form: math.ceil(len(s) / 100) or 1 for form, s in fake.data.submissions.items()}
+    assert max(pages.values()) > 1, "the dataset must exercise the submissions' pagination"
+    assert len(calls) == sum(pages.values())
+    assert {c.arg("count") for c in calls} == {"100"}
+    assert {r["uri"] for r in run.records[streams.RoutingFormSubmissionsStream.name]} == {
+        s["uri"] for s in fake.data.all_submissions()
+    }
+
+
+def test_invitations_and_availability_schedules_cover_the_organization(start_fake, tmp_path):
+    fake = start_fake("calendly", seed=3, scale=0.3)
+    run = run_tap("tap-calendly", config(fake), tmp_path)
+    assert run.returncode == 0, run.stderr
+
+    invitation_calls = fake.requests_to("^/organizations/[^/]+/invitations$")
+    assert {c.path for c in invitation_calls} == {f"/organizations/{uuid_of(fake.data.organization)}/invitations"}
+    assert len(invitation_calls) == math.ceil(len(fake.data.invitations) / 100)
+    assert {r["uri"] for r in run.records[streams.OrganizationInvitationsStream.name]} == {
+        i["uri"] for i in fake.data.invitations
+    }
+    # One unpaged request per member of the organization.
+    schedule_calls = fake.requests_to(f"^{streams.UserAvailabilitySchedulesStream.path}$")
+    assert sorted(c.arg("user") for c in schedule_calls) == sorted(m["user"]["uri"] for m in fake.data.memberships)
+    assert {r["uri"] for r in run.records[streams.UserAvailabilitySchedulesStream.name]} == {
+        s["uri"] for s in fake.data.all_schedules()
+    }
+
+
+def test_user_scope_skips_the_organization_wide_lists_with_a_reason(start_fake, tmp_path):
+    fake = start_fake("calendly", seed=3, scale=0.1)
+    member = fake.data.users[1]
+    run = run_tap("tap-calendly", {**config(fake), "api_key": MEMBER_KEY, "scope": "user"}, tmp_path)
+    assert run.returncode == 0, run.stderr
+
+    skipped = [streams.RoutingFormsStream, streams.OrganizationInvitationsStream, streams.ActivityLogEntriesStream]
+    for stream in skipped:
+        assert f"Skipping '{stream.name}' with `scope: user`" in run.stderr
+        assert not run.records.get(stream.name)
+    assert not run.records.get(streams.RoutingFormSubmissionsStream.name)
+    assert not fake.requests_to("^/(routing_forms|routing_form_submissions|activity_log_entries)$")
+    assert not fake.requests_to("/invitations$")
+    # Nothing is retired for a list that was not read.
+    markers = {m["stream"] for m in run.messages if m["type"] == "ACTIVATE_VERSION"}
+    assert not markers & {s.name for s in skipped}
+    # The user's own schedules and the hosts of the user's own event types are read.
+    assert {c.arg("user") for c in fake.requests_to(f"^{streams.UserAvailabilitySchedulesStream.path}$")} == {
+        member["uri"]
+    }
+    assert {r["uri"] for r in run.records[streams.UserAvailabilitySchedulesStream.name]} == {
+        s["uri"] for s in fake.data.schedules[member["uri"]]
+    }
+    own_types = {r["uri"] for r in run.records[streams.EventTypesStream.name]}
+    assert {c.arg("event_type") for c in fake.requests_to(f"^{streams.EventTypeMembershipsStream.path}$")} == own_types
+
+
+def test_without_the_enterprise_plan_the_activity_log_is_skipped_and_the_run_succeeds(start_fake, tmp_path):
+    fake = start_fake("calendly", seed=3, scale=0.1, enterprise=False)
+    run = run_tap("tap-calendly", config(fake), tmp_path)
+    assert run.returncode == 0, run.stderr
+
+    name = streams.ActivityLogEntriesStream.name
+    warnings = [line for line in run.stderr.splitlines() if f"Skipping '{name}'" in line]
+    assert len(warnings) == 1 and "WARNING" in warnings[0]
+    assert "Enterprise plan" in warnings[0] and "Please upgrade your Calendly account to Enterprise." in warnings[0]
+    assert "Traceback" not in run.stderr
+    assert len(fake.requests_to(f"^{streams.ActivityLogEntriesStream.path}$")) == 1, "a 403 is not retried"
+    assert not run.records.get(name)
+    assert name not in run.state.get("bookmarks", {}) or not run.state["bookmarks"][name].get("replication_key_value")
+    # Every other stream completes.
+    assert {r["uri"] for r in run.records["scheduled_events"]} == {e["uri"] for e in fake.data.events}
+    assert {r["uri"] for r in run.records[streams.OrganizationInvitationsStream.name]} == {
+        i["uri"] for i in fake.data.invitations
+    }
+    assert {r["uri"] for r in run.records[streams.RoutingFormSubmissionsStream.name]} == {
+        s["uri"] for s in fake.data.all_submissions()
+    }
+
+
+def test_the_activity_log_reads_after_the_bookmark_oldest_first_in_pages_of_1000(start_fake, tmp_path):
+    fake = start_fake("calendly", seed=3, scale=1)
+    stream = streams.ActivityLogEntriesStream
+    times = sorted(e["occurred_at"] for e in fake.data.activity)
+    bookmark = times[len(times) // 4]
+    state = {"bookmarks": {stream.name: {"replication_key": "occurred_at", "replication_key_value": bookmark}}}
+    run = run_tap("tap-calendly", config(fake, start_date="2020-01-01T00:00:00Z"), tmp_path, state=state)
+    assert run.returncode == 0, run.stderr
+
+    calls = fake.requests_to(f"^{stream.path}$")
+    since = dt.datetime.fromisoformat(bookmark.replace("Z", "+00:00")) - stream.OVERLAP
+    assert {c.arg("min_occurred_at") for c in calls} == {since.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"}
+    assert {c.arg("count") for c in calls} == {str(stream.PAGE_SIZE)}
+    assert {c.arg("sort") for c in calls} == {"occurred_at:asc"}
+    read = [r["occurred_at"] for r in run.records[stream.name]]
+    assert read == sorted(read)
+    expected = [t for t in times if dt.datetime.fromisoformat(t.replace("Z", "+00:00")) > since]
+    assert len(read) == len(expected) > stream.PAGE_SIZE, "every entry after the overlap, over several pages"
+    assert run.state["bookmarks"][stream.name]["replication_key_value"] == times[-1]
+
+
+def test_the_activity_log_first_run_starts_at_start_date(start_fake, tmp_path):
+    fake = start_fake("calendly", seed=3, scale=0.1)
+    run_tap("tap-calendly", config(fake, start_date="2026-03-01T00:00:00Z"), tmp_path)
+    stream = streams.ActivityLogEntriesStream
+    expected = dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc) - stream.OVERLAP
+    assert {c.arg("min_occurred_at") for c in fake.requests_to(f"^{stream.path}$")} == {
+        expected.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    }

@@ -11,6 +11,12 @@ The records carry every field listed in tests/contract/calendly/documented_field
 - ``min_start_time``/``max_start_time`` on ``/scheduled_events``, the ``status`` and ``email``
   filters, and ``sort`` on the one field each list sorts by.
 - Error bodies ``{"title", "message"}``; a 400 adds ``details: [{"parameter", "message"}]``.
+- Event type hosts (``/event_type_memberships?event_type=``), routing forms and their
+  submissions (``?organization=``, ``?form=``), organization invitations (admins only),
+  availability schedules (``?user=``, one unpaged ``collection``) and the activity log
+  (``count`` up to 1000, ``min_occurred_at``/``max_occurred_at``, newest first by default,
+  ``total_count``), which answers 403 "Please upgrade your Calendly account to Enterprise."
+  unless the account is on the Enterprise plan (``FakeCalendly(enterprise=False)``).
 """
 
 from __future__ import annotations
@@ -29,6 +35,10 @@ MEMBER_KEY = "sandbox-calendly-member-key"
 PERMISSION_DENIED = "You do not have permission to access this resource."
 #: The 403 for a user-scoped event list that names a user other than the caller.
 OTHER_USER_DENIED = "Please also specify organization when requesting events for a user within your organization."
+#: The activity log's 403 for an account below the Enterprise plan.
+ENTERPRISE_REQUIRED = "Please upgrade your Calendly account to Enterprise."
+#: The availability schedules' 403 for a user of another organization.
+NOT_IN_ORGANIZATION = "This user is not in your organization"
 
 _TITLES = {
     400: "Invalid Argument",
@@ -69,9 +79,11 @@ class FakeCalendly(FakeAPI):
     valid_key = "sandbox-calendly-key"
     data: CalendlyData
 
-    def __init__(self, *, seed: int = 1, scale: float = 1.0, **kwargs: t.Any) -> None:
+    def __init__(self, *, seed: int = 1, scale: float = 1.0, enterprise: bool = True, **kwargs: t.Any) -> None:
         super().__init__(seed=seed, scale=scale, **kwargs)
         self.data = CalendlyData(seed=seed, scale=scale)
+        #: The account's plan is Enterprise: only then is the activity log available.
+        self.enterprise = enterprise
         #: Key -> index of its user in ``data.users``: the owner (admin), and users[1], a member.
         self.tokens = {self.valid_key: 0, MEMBER_KEY: 1}
 
@@ -115,12 +127,15 @@ class FakeCalendly(FakeAPI):
         *,
         descending: bool = False,
         within: tuple[int, int] | None = None,
+        maximum: int = 100,
+        extra: t.Callable[[list[Record]], dict[str, t.Any]] | None = None,
     ) -> Response:
         """One ``count``-sized page after ``page_token``, in the collection envelope.
 
-        ``ordered`` is sorted by ``key``; ``within`` (a :func:`span` of it) narrows it.
+        ``ordered`` is sorted by ``key``; ``within`` (a :func:`span` of it) narrows it;
+        ``extra`` adds members to the envelope, from the page's records.
         """
-        count = _count(request)
+        count = _count(request, maximum)
         token = request.arg("page_token")
         after = None
         if token:
@@ -146,6 +161,7 @@ class FakeCalendly(FakeAPI):
                     "next_page_token": next_token,
                     "previous_page_token": None,
                 },
+                **(extra(page) if extra else {}),
             }
         )
 
@@ -253,6 +269,110 @@ class FakeCalendly(FakeAPI):
             items = [i for i in items if i["email"] == email]
         return self._collection(request, items, _by_creation, descending=descending)
 
+    @route("GET", r"/event_type_memberships")
+    def event_type_memberships(self, request: Request) -> Response:
+        """List Event Type Hosts of one ``event_type`` (required), by creation."""
+        uri = request.arg("event_type")
+        if not uri:
+            raise invalid_argument("event_type", "is required")
+        event_type = self.data.event_type(uri)
+        if event_type is None:
+            return self.not_found(request)
+        caller = self._caller(request)["uri"]
+        hosts = self.data.hosts[uri]
+        if not self._is_admin(request) and all(h["member"] != caller for h in hosts):
+            raise ApiError(403, PERMISSION_DENIED)
+        items = [self.data.expanded_host(h) for h in self.data.ordered(("hosts", uri), hosts, _by_creation)]
+        return self._collection(request, items, _by_creation)
+
+    @route("GET", r"/routing_forms")
+    def routing_forms(self, request: Request) -> Response:
+        """List Routing Forms of the ``organization`` (required), by creation."""
+        organization = request.arg("organization")
+        if not organization:
+            raise invalid_argument("organization", "is required")
+        if organization != self.data.organization:
+            raise ApiError(403, PERMISSION_DENIED)
+        descending = _descending(request, "created_at")
+        items = self.data.ordered("routing_forms", self.data.routing_forms, _by_creation, descending=descending)
+        return self._collection(request, items, _by_creation, descending=descending)
+
+    @route("GET", r"/routing_form_submissions")
+    def routing_form_submissions(self, request: Request) -> Response:
+        """List Routing Form Submissions of one ``form`` (required), by creation."""
+        form = request.arg("form")
+        if not form:
+            raise invalid_argument("form", "is required")
+        if form not in self.data.submissions:
+            return self.not_found(request)
+        descending = _descending(request, "created_at")
+        submissions = self.data.submissions[form]
+        items = self.data.ordered(("submissions", form), submissions, _by_creation, descending=descending)
+        return self._collection(request, items, _by_creation, descending=descending)
+
+    @route("GET", r"/organizations/(?P<org_uuid>[^/]+)/invitations")
+    def organization_invitations(self, request: Request, org_uuid: str) -> Response:
+        """List Organization Invitations (admins and owners), by creation; ``email``/``status`` filter."""
+        if org_uuid != uuid_of(self.data.organization) or not self._is_admin(request):
+            raise ApiError(403, PERMISSION_DENIED)
+        status, email = request.arg("status"), request.arg("email")
+        if status is not None and status not in {"pending", "accepted", "declined"}:
+            raise invalid_argument("status", "must be pending, accepted or declined")
+        descending = _descending(request, "created_at")
+        items = self.data.ordered("invitations", self.data.invitations, _by_creation, descending=descending)
+        if status is not None:
+            items = [i for i in items if i["status"] == status]
+        if email:
+            items = [i for i in items if i["email"] == email]
+        return self._collection(request, items, _by_creation, descending=descending)
+
+    @route("GET", r"/user_availability_schedules")
+    def user_availability_schedules(self, request: Request) -> Response:
+        """List User Availability Schedules of ``user`` (default: the caller): one unpaged collection."""
+        caller = self._caller(request)["uri"]
+        user = request.arg("user") or caller
+        if self.data.user(user) is None:
+            raise ApiError(403, NOT_IN_ORGANIZATION)
+        if user != caller and not self._is_admin(request):
+            raise ApiError(403, PERMISSION_DENIED)
+        return json_response({"collection": self.data.schedules.get(user, [])})
+
+    @route("GET", r"/activity_log_entries")
+    def activity_log_entries(self, request: Request) -> Response:
+        """List activity log entries of the ``organization`` (Enterprise plans, admins), newest first."""
+        organization = request.arg("organization")
+        if not organization:
+            raise invalid_argument("organization", "is required")
+        if not self.enterprise:
+            raise ApiError(403, ENTERPRISE_REQUIRED)
+        if organization != self.data.organization or not self._is_admin(request):
+            raise ApiError(403, PERMISSION_DENIED)
+        sort = request.arg("sort", "occurred_at:desc")
+        if sort not in {"occurred_at:asc", "occurred_at:desc"}:
+            raise invalid_argument("sort", "this sandbox sorts by occurred_at:asc or occurred_at:desc")
+        descending = sort == "occurred_at:desc"
+        minimum, maximum = _instant(request, "min_occurred_at"), _instant(request, "max_occurred_at")
+        items = self.data.ordered("activity", self.data.activity, _by_occurrence, descending=descending)
+
+        # "after" and "prior to": both bounds are exclusive.
+        def kept(entry: Record) -> bool:
+            at = parse_iso(entry["occurred_at"])
+            return (minimum is None or at > minimum) and (maximum is None or at < maximum)
+
+        if minimum is not None or maximum is not None:
+            items = [e for e in items if kept(e)]
+        total = len(items)
+
+        def envelope(page: list[Record]) -> dict[str, t.Any]:
+            newest = max((e["occurred_at"] for e in page), default=None)
+            return {"last_event_time": newest, "total_count": total, "exceeds_max_total_count": False}
+
+        return self._collection(request, items, _by_occurrence, descending=descending, maximum=1000, extra=envelope)
+
+
+def _by_occurrence(entry: Record) -> list[str]:
+    return [entry["occurred_at"], entry["uri"]]
+
 
 def _descending(request: Request, field: str) -> bool:
     """The ``sort`` parameter, which each list accepts on one field only (ascending by default)."""
@@ -262,15 +382,15 @@ def _descending(request: Request, field: str) -> bool:
     return sort == f"{field}:desc"
 
 
-def _count(request: Request) -> int:
-    """``count``: 1 to 100, 20 when absent."""
+def _count(request: Request, maximum: int = 100) -> int:
+    """``count``: 1 to ``maximum`` (100; the activity log's 1000), 20 when absent."""
     raw = request.arg("count", "20")
     try:
         count = int(raw or "")
     except ValueError:
         raise invalid_argument("count", "must be an integer") from None
-    if not 1 <= count <= 100:
-        raise invalid_argument("count", "must be between 1 and 100")
+    if not 1 <= count <= maximum:
+        raise invalid_argument("count", f"must be between 1 and {maximum}")
     return count
 
 

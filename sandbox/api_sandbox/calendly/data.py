@@ -50,6 +50,34 @@ class CalendlyData(Dataset):
         # One large group event so that a child list needs several pages too.
         big = self._book(self.anchor + dt.timedelta(days=10), invitees=max(101, int(150 * scale)))
         big["name"] = "Quarterly all-hands"
+        # What came later (hosts, routing forms, invitations, availability, the activity log)
+        # draws on its own generator, so the records above stay as they were for a seed.
+        self.more = Faker(seed + 7919)
+        #: Event type uri -> its hosts (``member`` and ``event_type`` are uris, expanded when listed).
+        self.hosts: dict[str, list[dict[str, t.Any]]] = {}
+        for event_type in self.event_types:
+            self._add_hosts(event_type)
+        # One round-robin pool large enough that a host list needs several pages.
+        pooled = next(e for e in self.event_types if e["kind"] == "group")
+        self.hosts[pooled["uri"]] = [self._host(pooled, user) for user in self.users[: max(101, int(120 * scale))]]
+        self.routing_forms: list[dict[str, t.Any]] = [self._routing_form() for _ in range(n(12))]
+        self.submissions: dict[str, list[dict[str, t.Any]]] = {}  # form uri -> its submissions
+        for form in self.routing_forms:
+            self.submissions[form["uri"]] = [self._submission(form) for _ in range(self.more.rng.randint(0, 30))]
+        # One popular form whose submissions need several pages.
+        self.submissions[self.routing_forms[0]["uri"]] += [
+            self._submission(self.routing_forms[0]) for _ in range(max(101, int(120 * scale)))
+        ]
+        self.invitations: list[dict[str, t.Any]] = [
+            self._invitation(status="pending" if i < 2 else None) for i in range(n(40))
+        ]
+        self.schedules: dict[str, list[dict[str, t.Any]]] = {}  # user uri -> availability schedules
+        for user in self.users:
+            self._add_schedules(user)
+        self.activity: list[dict[str, t.Any]] = [
+            self._entry(iso(self.more.moment(self.anchor, days_before=120, days_after=-1), millis=True))
+            for _ in range(n(1500))
+        ]
 
     # -- timestamps ------------------------------------------------------------------------
 
@@ -274,6 +302,183 @@ class CalendlyData(Dataset):
             }
         return location
 
+    def _host(self, event_type: dict[str, t.Any], user: dict[str, t.Any]) -> dict[str, t.Any]:
+        """One host of an event type (an Event Type Membership), with references to expand."""
+        created = max(event_type["created_at"], user["created_at"])
+        return {
+            "uri": f"{API}/event_type_memberships/{self.more.uuid()}",
+            "event_type": event_type["uri"],
+            "member": user["uri"],
+            "created_at": created,
+            "updated_at": created,
+        }
+
+    def _add_hosts(self, event_type: dict[str, t.Any]) -> None:
+        """The hosts of a new event type: its owner, and a few more for a group event type."""
+        owner_uri = (event_type["profile"] or {}).get("owner")
+        owner = next((u for u in self.users if u["uri"] == owner_uri), None) or self.more.choice(self.users)
+        hosts = [owner]
+        if event_type["kind"] == "group":
+            hosts += [u for u in self.more.rng.sample(self.users, 3) if u is not owner][: self.more.rng.randint(1, 3)]
+        self.hosts[event_type["uri"]] = [self._host(event_type, user) for user in hosts]
+
+    def _routing_form(self) -> dict[str, t.Any]:
+        created = self._past_more()
+        questions = [
+            {"uuid": self.more.uuid(), "name": "Name", "type": "name", "required": True, "answer_choices": None},
+            {"uuid": self.more.uuid(), "name": "Email", "type": "email", "required": True, "answer_choices": None},
+        ]
+        for question_type in self.more.rng.sample(("text", "phone", "textarea", "select", "radios"), 2):
+            choices = [self.more.phrase(2) for _ in range(3)] if question_type in ("select", "radios") else None
+            questions.append({
+                "uuid": self.more.uuid(),
+                "name": self.more.phrase(3) + "?",
+                "type": question_type,
+                "required": self.more.chance(0.5),
+                "answer_choices": choices,
+            })
+        return {
+            "uri": f"{API}/routing_forms/{self.more.uuid()}",
+            "organization": self.organization,
+            "name": f"{self.more.phrase(2)} routing",
+            "status": self.more.choice(("published", "published", "draft")),
+            "questions": questions,
+            "created_at": created,
+            "updated_at": max(created, self._past_more()),
+        }
+
+    def _submission(self, form: dict[str, t.Any], *, at: str | None = None) -> dict[str, t.Any]:
+        created = at or max(form["created_at"], self._past_more())
+        answers = []
+        for question in form["questions"]:
+            choices = question["answer_choices"]
+            answer = self.more.choice(choices) if choices else self.more.phrase(2)
+            answers.append({
+                "question_uuid": self.more.maybe(question["uuid"], 0.05),  # nullable: a since-deleted question
+                "question": question["name"],
+                "answer": answer if question["required"] else self.more.maybe(answer, 0.4),
+            })
+        kind = self.more.choice(("event_type", "event_type", "external_url", "custom_message"))
+        value: t.Any
+        if kind == "event_type":
+            value = self.more.choice(self.event_types)["uri"]
+        elif kind == "external_url":
+            value = f"https://example.com/{self.more.phrase(1).lower()}"
+        else:
+            value = {"headline": "Thank you for your interest", "body": self.more.sentence()}
+        booked = kind == "event_type" and self.more.chance(0.7)
+        return {
+            "uri": f"{API}/routing_form_submissions/{self.more.uuid()}",
+            "routing_form": form["uri"],
+            "questions_and_answers": answers,
+            "tracking": {
+                "utm_campaign": self.more.maybe("spring", 0.7),
+                "utm_source": self.more.maybe(self.more.choice(("google", "newsletter")), 0.6),
+                "utm_medium": self.more.maybe("cpc", 0.7),
+                "utm_content": self.more.maybe("banner", 0.8),
+                "utm_term": self.more.maybe("meeting", 0.8),
+                "salesforce_uuid": self.more.maybe(self.more.hex_id(18), 0.8),
+            },
+            "result": {"type": kind, "value": value},
+            "submitter": (
+                f"{API}/scheduled_events/{self.more.uuid()}/invitees/{self.more.uuid()}" if booked else None
+            ),
+            "submitter_type": "Invitee" if booked else None,
+            "created_at": created,
+            "updated_at": created,
+        }
+
+    def _invitation(self, *, status: str | None = None, at: str | None = None) -> dict[str, t.Any]:
+        first, last = self.more.person()
+        created = at or self._past_more()
+        status = status or self.more.choice(("pending", "accepted", "accepted", "declined"))
+        invitation = {
+            "uri": f"{self.organization}/invitations/{self.more.uuid()}",
+            "organization": self.organization,
+            "email": self.more.email(first, last),
+            "status": status,
+            "created_at": created,
+            "updated_at": created if at else max(created, self._past_more()),
+            "last_sent_at": created if status == "pending" else self.more.maybe(created, 0.3),
+        }
+        if status == "accepted":  # only an accepted invitation names its user
+            invitation["user"] = self.more.choice(self.users)["uri"]
+        return invitation
+
+    def _add_schedules(self, user: dict[str, t.Any]) -> None:
+        """A user's availability schedules: working hours (the default), sometimes another."""
+        names = ["Working Hours"] + (["Evening Hours"] if self.more.chance(0.3) else [])
+        self.schedules[user["uri"]] = [
+            {
+                "uri": f"{API}/user_availability_schedules/{self.more.uuid()}",
+                "default": position == 0,
+                "name": name,
+                "user": user["uri"],
+                "timezone": user["timezone"],
+                "rules": self._rules(),
+            }
+            for position, name in enumerate(names)
+        ]
+
+    def _rules(self) -> list[dict[str, t.Any]]:
+        days = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
+        start = self.more.choice(("08:00", "08:30", "09:00"))
+        rules: list[dict[str, t.Any]] = [
+            {
+                "type": "wday",
+                "intervals": [] if day in ("sunday", "saturday") else [{"from": start, "to": "17:00"}],
+                "wday": day,
+            }
+            for day in days
+        ]
+        for _ in range(self.more.rng.randint(0, 2)):  # date overrides ahead
+            day = (self.anchor + dt.timedelta(days=self.more.rng.randint(1, 200))).date().isoformat()
+            rules.append({"type": "date", "intervals": [{"from": "10:00", "to": "12:00"}], "date": day})
+        return rules
+
+    def _entry(self, occurred_at: str) -> dict[str, t.Any]:
+        """One activity log entry: something a user (or Calendly itself) did in the organization."""
+        namespace, action, details = self.more.choice((
+            ("User", "Add", {}),
+            ("User", "Remove", {}),
+            ("EventType", "Create", {"event_name": f"{self.more.choice((15, 30, 60))} minute meeting"}),
+            ("EventType", "Update", {"event_name": self.more.phrase(2)}),
+            ("Login", "Success", {}),
+            ("Group", "Update", {"group_name": f"{self.more.phrase(2)} team"}),
+        ))
+        if self.more.chance(0.1):
+            actor: dict[str, t.Any] = {"display_name": "Calendly System", "type": "System"}
+        else:
+            user = self.more.choice(self.users)
+            role = next((m["role"] for m in self.memberships if m["user"]["uri"] == user["uri"]), "user")
+            actor = {
+                "uri": user["uri"],
+                "type": "User",
+                "organization": {"uri": self.organization, "role": role.capitalize()},
+                "display_name": user["name"],
+                "alternative_identifier": user["email"],
+            }
+            if self.more.chance(0.4):
+                group = self.more.choice(self.groups)
+                actor["group"] = {
+                    "uri": group["uri"],
+                    "name": group["name"] or "Team",
+                    "role": self.more.choice(("Admin", "Member")),
+                }
+        return {
+            "occurred_at": occurred_at,
+            "uri": f"{API}/activity_log_entries/{self.more.uuid()}",
+            "namespace": namespace,
+            "action": action,
+            "actor": actor,
+            "fully_qualified_name": f"{namespace}.{action}",
+            "details": details,
+            "organization": self.organization,
+        }
+
+    def _past_more(self) -> str:
+        return iso(self.more.moment(self.anchor, days_before=400, days_after=-2), micro=True)
+
     def _invitee(self, event: dict[str, t.Any], created: str) -> dict[str, t.Any]:
         first, last = self.fake.person()
         event_uuid = uuid_of(event["uri"])
@@ -479,13 +684,83 @@ class CalendlyData(Dataset):
         self.memberships.append(self._membership(new_user, "user"))
         self.event_types.append(self._event_type())
         self.groups.append(self._group())
+        self._mutate_more(rng, touched)
         return touched
+
+    def _mutate_more(self, rng: t.Any, touched: dict[str, list[str]]) -> None:
+        """The changes to hosts, routing forms, invitations, availability and the activity log."""
+        for event_type in self.event_types:  # a new event type comes with its hosts
+            if event_type["uri"] not in self.hosts:
+                self._add_hosts(event_type)
+        pools = [uri for uri, hosts in self.hosts.items() if len(hosts) > 1]
+        left = rng.choice(pools)
+        removed = self.hosts[left].pop(rng.randrange(len(self.hosts[left])))  # a host leaves a pool
+        joined_type = self.event_type(rng.choice(pools))
+        assert joined_type is not None
+        newcomer = self.users[-1]  # the user who joined the organization hosts a pool
+        at = self.tick()
+        self.hosts[joined_type["uri"]].append(self._host(joined_type, newcomer) | {"created_at": at, "updated_at": at})
+        touched["hosts_changed"] = [removed["uri"], self.hosts[joined_type["uri"]][-1]["uri"]]
+
+        form = rng.choice(self.routing_forms)
+        form.update(name=f"{form['name']} v2", updated_at=self.tick())
+        new_form = self._routing_form()
+        self.routing_forms.append(new_form)
+        self.submissions[new_form["uri"]] = []
+        touched["submitted"] = []
+        for target in (form, new_form, rng.choice(self.routing_forms)):
+            submission = self._submission(target, at=self.tick())
+            self.submissions[target["uri"]].append(submission)
+            touched["submitted"].append(submission["uri"])
+
+        pending = [i for i in self.invitations if i["status"] == "pending"]
+        accepted, revoked = rng.sample(pending, 2)
+        accepted.update(status="accepted", user=newcomer["uri"], updated_at=self.tick())
+        self.invitations.remove(revoked)  # an admin revoked it: the list no longer has it
+        self.invitations.append(self._invitation(status="pending", at=self.tick()))
+        touched["invitations"] = [accepted["uri"], revoked["uri"], self.invitations[-1]["uri"]]
+
+        self._add_schedules(newcomer)
+        changed = self.schedules[rng.choice(self.users[:-1])["uri"]][0]
+        changed["rules"][1]["intervals"] = [{"from": "07:00", "to": "15:00"}]
+        touched["schedules"] = [changed["uri"], *(s["uri"] for s in self.schedules[newcomer["uri"]])]
+
+        touched["activity"] = []
+        for _ in range(3):
+            entry = self._entry(iso(dt.datetime.fromisoformat(self.tick().replace("Z", "+00:00")), millis=True))
+            self.activity.append(entry)
+            touched["activity"].append(entry["uri"])
 
     # -- views used by the API and by tests ---------------------------------------------------
 
     def all_invitees(self) -> list[dict[str, t.Any]]:
         """Every invitee of every event."""
         return [invitee for invitees in self.invitees.values() for invitee in invitees]
+
+    def event_type(self, uri: str) -> dict[str, t.Any] | None:
+        """The event type with this uri, if any."""
+        return self.indexed("event_types", self.event_types, lambda e: e["uri"]).get(uri)
+
+    def user(self, uri: str) -> dict[str, t.Any] | None:
+        """The user with this uri, if any."""
+        return self.indexed("users", self.users, lambda u: u["uri"]).get(uri)
+
+    def expanded_host(self, host: dict[str, t.Any]) -> dict[str, t.Any]:
+        """An Event Type Membership as listed: its event type and its member in full, as they are now."""
+        return {**host, "event_type": self.event_type(host["event_type"]), "member": self.user(host["member"])}
+
+    def all_hosts(self) -> list[dict[str, t.Any]]:
+        """Every host of every event type, expanded."""
+        return [self.expanded_host(host) for hosts in self.hosts.values() for host in hosts]
+
+    def all_submissions(self) -> list[dict[str, t.Any]]:
+        """Every submission of every routing form."""
+        return [submission for submissions in self.submissions.values() for submission in submissions]
+
+    def all_schedules(self) -> list[dict[str, t.Any]]:
+        """Every availability schedule of every member of the organization."""
+        members = {m["user"]["uri"] for m in self.memberships}
+        return [s for user, schedules in self.schedules.items() if user in members for s in schedules]
 
     def event(self, event_uuid: str) -> dict[str, t.Any] | None:
         """The event with this uuid, if any."""

@@ -13,6 +13,8 @@ from scheduling_taps_common import CursorPaginator, PageShape, SchedulingAPIStre
 from tap_calendly import schemas
 
 if t.TYPE_CHECKING:
+    from collections.abc import Iterable
+
     import requests
     from singer_sdk.helpers.types import Context
 
@@ -81,13 +83,23 @@ class CalendlyStream(SchedulingAPIStream[str]):
             params["page_token"] = next_page_token
         return params
 
+    #: The token scope (Calendly's OAuth and personal access token scopes) this list needs.
+    token_scope: t.ClassVar[str]
+
     @override
     def fatal_error_hint(self, response: requests.Response) -> str:
-        if response.status_code == 403 and "organization=" in (response.request.url or ""):
+        if response.status_code == 403 and not self.tap.user_scope:
             return (
                 "Calendly refused organization-wide access: the token's user is not an "
-                "organization admin or owner. Set `scope` to `user` to sync only that user's "
-                "event types, events and invitees, or use an admin's token."
+                "organization admin or owner, or the token lacks the "
+                f"`{self.token_scope}` scope. Set `scope` to `user` to sync only that user's "
+                "data, or use an admin's token with the scopes the README lists."
+            )
+        if response.status_code == 403:
+            return (
+                f"The token may lack the `{self.token_scope}` scope (personal access tokens "
+                "created since March 2026 carry only the scopes chosen for them; the README lists "
+                "the scopes each stream needs)."
             )
         return super().fatal_error_hint(response)
 
@@ -98,3 +110,32 @@ class ScopedCalendlyStream(CalendlyStream):
     @override
     def get_url_params(self, context: Context | None, next_page_token: str | None) -> dict[str, t.Any]:
         return {**super().get_url_params(context, next_page_token), **self.tap.scope_params()}
+
+
+class OrganizationWideStream(CalendlyStream):
+    """A list that belongs to the whole organization and has no per-user filter.
+
+    At ``scope: user`` (a token without organization-wide access) it is skipped with one
+    warning, before any request: no records, no bookmark, and no ACTIVATE_VERSION, so the
+    rows an earlier organization-scope run loaded stay as they were.
+    """
+
+    #: Why the stream needs organization scope, for the warning.
+    organization_only_reason: t.ClassVar[str] = "it lists the whole organization"
+
+    @override
+    def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
+        if self.tap.user_scope:
+            self.logger.warning(
+                "Skipping '%s' with `scope: user`: %s, and Calendly has no per-user filter for it "
+                "(set `scope` to `organization`, with an admin's token, to read it).",
+                self.name,
+                self.organization_only_reason,
+            )
+            return
+        yield from super().get_records(context)
+
+    @override
+    def get_url_params(self, context: Context | None, next_page_token: str | None) -> dict[str, t.Any]:
+        params = super().get_url_params(context, next_page_token)
+        return {**params, "organization": self.tap.organization_uri}

@@ -29,8 +29,9 @@ class TapCalendly(SchedulingTap):
         settings.request_timeout(),
         settings.parallel_requests(),
         settings.start_date(
-            "Earliest event start time to sync on the first run (ISO-8601). Later runs start from "
-            "the bookmark minus `lookback_days`. Unset: all events, past and future."
+            "Earliest event start time to sync on the first run (ISO-8601), and the earliest "
+            "activity log entry. Later runs start from the bookmark (events: minus "
+            "`lookback_days`). Unset: all events, past and future, and the whole activity log."
         ),
         th.Property(
             "scope",
@@ -40,8 +41,9 @@ class TapCalendly(SchedulingTap):
             title="Scope",
             description=(
                 "`organization` (default) syncs the whole organization and needs an admin or owner "
-                "token; `user` syncs only the token user's event types, events, invitees and "
-                "membership, for non-admin tokens."
+                "token; `user` syncs only the token user's event types (and their hosts), events, "
+                "invitees, membership and availability schedules, for non-admin tokens, and skips "
+                "the organization-wide lists (routing forms, invitations, activity log)."
             ),
         ),
         th.Property(
@@ -78,6 +80,12 @@ class TapCalendly(SchedulingTap):
             streams.OrganizationMembershipsStream(self),
             streams.ScheduledEventsStream(self),
             streams.EventInviteesStream(self),
+            streams.EventTypeMembershipsStream(self),
+            streams.RoutingFormsStream(self),
+            streams.RoutingFormSubmissionsStream(self),
+            streams.OrganizationInvitationsStream(self),
+            streams.UserAvailabilitySchedulesStream(self),
+            streams.ActivityLogEntriesStream(self),
         ]
 
     @cached_property
@@ -91,9 +99,14 @@ class TapCalendly(SchedulingTap):
         """The organization to sync: the `organization` setting, else the token user's."""
         return str(self.config.get("organization") or self.current_user["current_organization"])
 
+    @property
+    def user_scope(self) -> bool:
+        """The `scope` setting asks for the token user's own data only."""
+        return bool(self.config.get("scope", "organization") == "user")
+
     def scope_params(self) -> dict[str, str]:
         """The query parameters that scope a list to the organization or to the token's user."""
-        if self.config.get("scope", "organization") == "user":
+        if self.user_scope:
             return {"user": self.current_user["uri"]}
         return {"organization": self.organization_uri}
 
