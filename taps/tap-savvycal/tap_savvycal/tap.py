@@ -27,6 +27,7 @@ class TapSavvyCal(SchedulingTap):
         ),
         settings.api_url("https://api.savvycal.com"),
         settings.request_timeout(),
+        settings.parallel_requests(),
         th.Property(
             "event_state",
             th.StringType,
