@@ -335,8 +335,12 @@ def parent_child(api: str, workdir: Path) -> list[dict[str, t.Any]]:
     """Each per-parent stream of the API with its parent, every answer LATENCY late."""
     tap = f"tap-{api}"
     rows = []
+    sizes = list_sizes(api, registry.load(api)(seed=7, scale=1.0))
+    # The per-parent streams of the original specification, whose sizes the translation reads.
     for child, parent in child_streams(tap).items():
-        at_scale_1 = list_sizes(api, registry.load(api)(seed=7, scale=1.0))[parent]
+        if child not in sizes or parent not in sizes:
+            continue
+        at_scale_1 = sizes[parent]
         scale = PARENTS / at_scale_1
         fake = registry.load(api)(seed=7, scale=scale, enforce_rate_limits=False, latency=LATENCY).start()
         try:
