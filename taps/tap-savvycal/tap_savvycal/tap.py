@@ -52,7 +52,7 @@ class TapSavvyCal(SchedulingTap):
             ),
         ),
         *settings.pacing(
-            per_second=10,
+            per_second=0,  # no per-second limit is documented: the minute's 300 may come at once
             per_minute=300,
             documented_limit=(
                 "SavvyCal publishes no limit for this API; its platform API allows 300 requests per "
