@@ -9,7 +9,7 @@ from scheduling_taps_common.retry import (
     backoff_waits,
     retry_after_seconds,
 )
-from scheduling_taps_common.stream import SchedulingAPIStream
+from scheduling_taps_common.stream import SchedulingAPIStream, WholeResourceStream
 from scheduling_taps_common.tap import SchedulingTap
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "RequestPacer",
     "SchedulingAPIStream",
     "SchedulingTap",
+    "WholeResourceStream",
     "backoff_waits",
     "malformed",
     "page_body",

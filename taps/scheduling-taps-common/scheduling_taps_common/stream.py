@@ -461,6 +461,21 @@ class SchedulingAPIStream(SnapshotStream, RESTStream[_TToken]):
         return (started - CLOCK_SKEW_MARGIN).strftime(self.replication_key_format)
 
 
+class WholeResourceStream(SchedulingAPIStream[t.Any]):
+    """A resource answered whole in one response to a request without parameters (``GET /me``).
+
+    Put it first among a stream's bases, before the API's own base stream, whose paging it turns off.
+    """
+
+    @override
+    def get_new_paginator(self) -> None:
+        return None
+
+    @override
+    def get_url_params(self, context: Context | None, next_page_token: t.Any | None) -> dict[str, t.Any]:
+        return {}
+
+
 class _ReadAheadStoppedError(Exception):
     """A list not requested because an earlier one failed (``cause``)."""
 

@@ -8,7 +8,7 @@ import typing as t
 from singer_sdk.exceptions import FatalAPIError
 from typing_extensions import override
 
-from scheduling_taps_common import PageShape, malformed, page_body
+from scheduling_taps_common import PageShape, WholeResourceStream, malformed, page_body
 from scheduling_taps_common.stream import CLOCK_SKEW_MARGIN
 from tap_calendly.client import CalendlyStream, OrganizationWideStream, ScopedCalendlyStream
 
@@ -19,20 +19,12 @@ if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
 
 
-class ApiUserStream(CalendlyStream):
+class ApiUserStream(WholeResourceStream, CalendlyStream):
     """The token's own user (``GET /users/me``); also tells the tap its organization."""
 
     name = "api_user"
     token_scope = "users:read"
     path = "/users/me"
-
-    @override
-    def get_new_paginator(self) -> None:
-        return None
-
-    @override
-    def get_url_params(self, context: Context | None, next_page_token: str | None) -> dict[str, t.Any]:
-        return {}
 
     @override
     def parse_response(self, response: requests.Response) -> Iterable[dict[str, t.Any]]:

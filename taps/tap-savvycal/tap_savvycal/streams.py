@@ -6,7 +6,7 @@ import typing as t
 
 from typing_extensions import override
 
-from scheduling_taps_common import PageShape, malformed, page_body
+from scheduling_taps_common import PageShape, WholeResourceStream, malformed, page_body
 from tap_savvycal.client import PAGINATED_LIST, SavvyCalPaginator, SavvyCalStream
 
 if t.TYPE_CHECKING:
@@ -43,19 +43,11 @@ class SchedulingLinksStream(SavvyCalStream):
     path = "/v1/links"
 
 
-class CurrentUserStream(SavvyCalStream):
+class CurrentUserStream(WholeResourceStream, SavvyCalStream):
     """The token's user (``GET /v1/me``): one record, a bare Current User object."""
 
     name = "current_user"
     path = "/v1/me"
-
-    @override
-    def get_new_paginator(self) -> None:
-        return None
-
-    @override
-    def get_url_params(self, context: Context | None, next_page_token: str | None) -> dict[str, t.Any]:
-        return {}
 
     @override
     def parse_response(self, response: requests.Response) -> Iterable[dict[str, t.Any]]:
@@ -102,7 +94,7 @@ class WorkflowsStream(SavvyCalStream):
 BARE_ARRAY = PageShape(records=None)
 
 
-class WorkflowRulesStream(SavvyCalStream):
+class WorkflowRulesStream(WholeResourceStream, SavvyCalStream):
     """The rules of every workflow (``GET /v1/workflows/:workflow_id/rules``), with their actions.
 
     The endpoint takes no parameters and answers with a bare array: one request per workflow.
@@ -117,14 +109,6 @@ class WorkflowRulesStream(SavvyCalStream):
     page_shape = BARE_ARRAY
     # No bookmark per workflow: one flat state entry rather than one per workflow ever synced.
     state_partitioning_keys: t.ClassVar[list[str]] = []
-
-    @override
-    def get_new_paginator(self) -> None:
-        return None
-
-    @override
-    def get_url_params(self, context: Context | None, next_page_token: str | None) -> dict[str, t.Any]:
-        return {}
 
     @override
     def post_process(self, row: dict[str, t.Any], context: Context | None = None) -> dict[str, t.Any] | None:
