@@ -51,6 +51,8 @@ NOT_RUN_HERE = {
     ),
     "python targets/target-duckdb/benchmarks/bench.py --target ours=/path/to/venv/bin/target-duckdb "
     "--target pypi-0.8.0=/tmp/pypi-venv/bin/target-duckdb": "a benchmark (minutes), not a test",
+    ".venv/bin/python scripts/bench_taps.py": "a benchmark (about 25 minutes), not a test",
+    ".venv/bin/python scripts/bench_taps.py --skip dlt,paced --apis float,luma": "a benchmark, not a test",
 }
 
 #: Placeholders of the READMEs, and the values the harness types instead.
