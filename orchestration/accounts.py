@@ -173,7 +173,10 @@ def parse_accounts(document: Mapping[str, t.Any], source: str = "accounts file")
     if not isinstance(per_api_raw, dict):
         _fail(f"{source}: limits.per_api", "expected a mapping of API name to a number")
     apis = {tap.removeprefix("tap-") for tap in CREDENTIAL_SETTINGS}
-    per_api: dict[str, int] = {}
+    # One account of an API at a time unless the file says more: Meltano keeps one catalog file
+    # per plugin in the project (`.meltano/run/<tap>/tap.properties.json`), so two runs of the
+    # same tap in one project can read each other's half-written catalog.
+    per_api: dict[str, int] = dict.fromkeys(sorted(apis), 1)
     for api, limit in per_api_raw.items():
         if api not in apis:
             _fail(f"{source}: limits.per_api", f"unknown API {api!r} (known: {', '.join(sorted(apis))})")

@@ -31,7 +31,9 @@ def test_the_example_file_parses_with_its_limits():
     accounts = load_accounts(EXAMPLE)
     assert [a.id for a in accounts.accounts] == ["acme_calendly", "globex_calendly", "initech_luma"]
     assert accounts.environment == "sandbox" and accounts.target == "target-duckdb"
-    assert accounts.limits.max_workers == 2 and accounts.limits.per_api == {"calendly": 1, "luma": 2}
+    assert accounts.limits.max_workers == 2
+    assert accounts.limits.per_api["calendly"] == 1 and accounts.limits.per_api["luma"] == 2
+    assert accounts.limits.per_api["float"] == 1, "an API the file does not name: one account at a time"
     acme = accounts.account("acme_calendly")
     assert acme.api == "calendly" and acme.credential_env == "ACME_CALENDLY_API_KEY"
     assert acme.state_id("prod", "target-duckdb") == "prod:tap-calendly-to-target-duckdb:acme_calendly"
