@@ -18,7 +18,9 @@ from singer_sdk import RESTStream, Stream, Tap
 from singer_sdk import singerlib as singer
 from singer_sdk import typing as th
 from singer_sdk.io_base import SingerWriter
+from support.singer import tap_class
 
+from api_sandbox import registry
 from scheduling_taps_common import sdk_private
 
 
@@ -162,3 +164,14 @@ def test_the_sdk_pages_with_the_two_functions_the_prefetching_loop_calls():
     assert "self._prepare_request(context=context, page=paginator)" in source
     assert "decorated_request = self.request_decorator(self._request)" in source
     assert "paginator.continue_if_empty(resp)" in source
+
+
+@pytest.mark.parametrize("api", registry.available())
+def test_no_stream_relies_on_a_deprecated_paging_hook_the_prefetching_loop_skips(api):
+    # The SDK's loop still calls an overridden `prepare_request` (deprecated for
+    # `get_http_request`), and `get_next_page_token` no longer pages at all; the taps' loop
+    # builds every request through `get_http_request`, so an override of either would be ignored.
+    tap = tap_class(f"tap-{api}")(config={}, validate_config=False, setup_mapper=False)
+    for stream in tap.streams.values():
+        assert type(stream).prepare_request is RESTStream.prepare_request, f"{stream.name} overrides prepare_request"
+        assert not hasattr(stream, "get_next_page_token"), f"{stream.name} defines get_next_page_token"

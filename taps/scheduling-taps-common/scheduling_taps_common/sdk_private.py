@@ -26,10 +26,15 @@ def tap_of(stream: Stream) -> Tap:
     return stream._tap
 
 
-def prepare_request(
+def prepare_page_request(
     stream: RESTStream, context: Context | None, paginator: BaseAPIPaginator
 ) -> requests.PreparedRequest:
-    """The request for ``paginator``'s current page, as the SDK's paging loop builds it."""
+    """The request for ``paginator``'s current page, as the SDK's paging loop builds it.
+
+    That is the ``get_http_request`` path. The SDK's loop still honours a stream that overrides
+    the deprecated ``prepare_request`` hook instead; the taps' own loop does not, and
+    ``tests/common/test_sdk_contract.py`` fails if any stream overrides it.
+    """
     return stream._prepare_request(context=context, page=paginator)
 
 

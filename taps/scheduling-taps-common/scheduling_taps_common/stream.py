@@ -394,7 +394,7 @@ class SchedulingAPIStream(SnapshotStream, RESTStream[_TToken]):
         send = self.request_decorator(sdk_private.send_request(self))
 
         def fetch() -> tuple[requests.PreparedRequest, requests.Response]:
-            prepared = sdk_private.prepare_request(self, context, paginator)
+            prepared = sdk_private.prepare_page_request(self, context, paginator)
             return prepared, send(prepared, context)
 
         pool = self.tap.request_pool
