@@ -193,9 +193,7 @@ class FakeCalendly(FakeAPI):
     @route("GET", r"/groups")
     def groups(self, request: Request) -> Response:
         """List Groups of the ``organization`` (required)."""
-        organization = request.arg("organization")
-        if not organization:
-            raise invalid_argument("organization", "is required")
+        organization = _required(request, "organization")
         if organization != self.data.organization:
             raise ApiError(403, PERMISSION_DENIED)
         return self._collection(request, self.data.ordered("groups", self.data.groups, _by_uri), _by_uri)
@@ -272,9 +270,7 @@ class FakeCalendly(FakeAPI):
     @route("GET", r"/event_type_memberships")
     def event_type_memberships(self, request: Request) -> Response:
         """List Event Type Hosts of one ``event_type`` (required), by creation."""
-        uri = request.arg("event_type")
-        if not uri:
-            raise invalid_argument("event_type", "is required")
+        uri = _required(request, "event_type")
         event_type = self.data.event_type(uri)
         if event_type is None:
             return self.not_found(request)
@@ -288,9 +284,7 @@ class FakeCalendly(FakeAPI):
     @route("GET", r"/routing_forms")
     def routing_forms(self, request: Request) -> Response:
         """List Routing Forms of the ``organization`` (required), by creation."""
-        organization = request.arg("organization")
-        if not organization:
-            raise invalid_argument("organization", "is required")
+        organization = _required(request, "organization")
         if organization != self.data.organization:
             raise ApiError(403, PERMISSION_DENIED)
         descending = _descending(request, "created_at")
@@ -300,9 +294,7 @@ class FakeCalendly(FakeAPI):
     @route("GET", r"/routing_form_submissions")
     def routing_form_submissions(self, request: Request) -> Response:
         """List Routing Form Submissions of one ``form`` (required), by creation."""
-        form = request.arg("form")
-        if not form:
-            raise invalid_argument("form", "is required")
+        form = _required(request, "form")
         if form not in self.data.submissions:
             return self.not_found(request)
         descending = _descending(request, "created_at")
@@ -340,9 +332,7 @@ class FakeCalendly(FakeAPI):
     @route("GET", r"/activity_log_entries")
     def activity_log_entries(self, request: Request) -> Response:
         """List activity log entries of the ``organization`` (Enterprise plans, admins), newest first."""
-        organization = request.arg("organization")
-        if not organization:
-            raise invalid_argument("organization", "is required")
+        organization = _required(request, "organization")
         if not self.enterprise:
             raise ApiError(403, ENTERPRISE_REQUIRED)
         if organization != self.data.organization or not self._is_admin(request):
@@ -372,6 +362,14 @@ class FakeCalendly(FakeAPI):
 
 def _by_occurrence(entry: Record) -> list[str]:
     return [entry["occurred_at"], entry["uri"]]
+
+
+def _required(request: Request, parameter: str) -> str:
+    """The value of a required query ``parameter``; Calendly's 400 naming it when it is missing."""
+    value = request.arg(parameter)
+    if not value:
+        raise invalid_argument(parameter, "is required")
+    return value
 
 
 def _descending(request: Request, field: str) -> bool:
