@@ -292,6 +292,14 @@ class RunPlan:
         return text
 
 
+def meltano_env(base: t.Mapping[str, str], **extra: str) -> dict[str, str]:
+    """``base`` plus ``extra``, with Meltano's version check and usage statistics off unless set."""
+    env = {**base, **extra}
+    env.setdefault("MELTANO_CLI_DISABLE_VERSION_CHECK", "1")
+    env.setdefault("MELTANO_SEND_ANONYMOUS_USAGE_STATS", "false")
+    return env
+
+
 def meltano_executable() -> str:
     """The ``meltano`` beside this Python (the project venv), else the one on PATH."""
     beside = Path(sys.executable).parent / "meltano"
@@ -397,9 +405,7 @@ def run_account(
     timeout: float | None = None,
 ) -> RunOutcome:
     """Run ``plan`` in ``project_root``; Meltano's output (secrets removed) goes to the plan's log file."""
-    env = {**(os.environ if base_env is None else base_env), **plan.env}
-    env.setdefault("MELTANO_CLI_DISABLE_VERSION_CHECK", "1")
-    env.setdefault("MELTANO_SEND_ANONYMOUS_USAGE_STATS", "false")
+    env = meltano_env(os.environ if base_env is None else base_env, **plan.env)
     plan.log_file.parent.mkdir(parents=True, exist_ok=True)
     if plan.destination is not None:
         (plan.destination if plan.target == "target-jsonl" else plan.destination.parent).mkdir(

@@ -21,7 +21,7 @@ import typing as t
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from orchestration.accounts import PROJECT_ROOT, meltano_executable
+from orchestration.accounts import PROJECT_ROOT, meltano_env, meltano_executable
 
 if t.TYPE_CHECKING:
     from collections.abc import Mapping
@@ -66,9 +66,7 @@ def prepare(
     Each Meltano command migrates the system database when it starts; two workers starting at
     once on a new database would both try. ``meltano state list`` does it once, here.
     """
-    base = dict(os.environ if env is None else env)
-    base.setdefault("MELTANO_CLI_DISABLE_VERSION_CHECK", "1")
-    base.setdefault("MELTANO_SEND_ANONYMOUS_USAGE_STATS", "false")
+    base = meltano_env(os.environ if env is None else env)
     completed = subprocess.run(
         [meltano_executable(), f"--environment={environment}", "state", "list"],
         cwd=project_root,
