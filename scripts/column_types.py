@@ -13,8 +13,6 @@ Metadata columns (``_sdc_*``) and the loader's ``_load_history`` table are left 
 from __future__ import annotations
 
 import argparse
-import importlib
-import importlib.metadata
 import json
 import subprocess
 import sys
@@ -23,6 +21,7 @@ import typing as t
 from pathlib import Path
 
 import duckdb
+from script_support import tap_class, write_block
 
 from api_sandbox import registry
 
@@ -33,10 +32,7 @@ START, END = "<!-- column-types:start -->", "<!-- column-types:end -->"
 
 def tap_settings(tap: str) -> dict[str, dict]:
     """The tap's settings schema, from the class its console script names (``module:Class.cli``)."""
-    (entry_point,) = importlib.metadata.entry_points(group="console_scripts", name=tap)
-    module, _, attribute = entry_point.value.partition(":")
-    tap_class = getattr(importlib.import_module(module), attribute.split(".")[0])
-    properties: dict[str, dict] = tap_class.config_jsonschema["properties"]
+    properties: dict[str, dict] = tap_class(tap).config_jsonschema["properties"]
     return properties
 
 
@@ -86,13 +82,6 @@ def markdown(tables: dict[str, list[tuple[str, str]]]) -> str:
     return "\n".join(lines)
 
 
-def readme_block(readme: str) -> str | None:
-    """The column-types table currently in a README, or None when it has no such block."""
-    if START not in readme or END not in readme:
-        return None
-    return readme.split(START, 1)[1].split(END, 1)[0].strip()
-
-
 def main(argv: list[str] | None = None) -> int:
     """Print the table for one API, or write it into the tap's README (``--write``)."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -103,13 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.write:
         print(table)
         return 0
-    readme = ROOT / "taps" / f"tap-{args.api}" / "README.md"
-    text = readme.read_text()
-    if readme_block(text) is None:
-        sys.exit(f"{readme} has no {START} ... {END} block: add one where the table belongs")
-    before, rest = text.split(START, 1)
-    after = rest.split(END, 1)[1]
-    readme.write_text(f"{before}{START}\n{table}\n{END}{after}")
+    write_block(ROOT / "taps" / f"tap-{args.api}" / "README.md", START, END, table)
     return 0
 
 

@@ -24,17 +24,11 @@ import typing as t
 from pathlib import Path
 
 import yaml
+from script_support import tap_class
 
 ROOT = Path(__file__).resolve().parents[1]
 PLUGINS = ROOT / "plugins" / "extractors"
 TAPS = ("tap-calendly", "tap-luma", "tap-float", "tap-savvycal", "tap-oncehub")
-
-
-def tap_class(tap: str) -> t.Any:
-    """The Tap class behind a console script (``module:Class.cli``)."""
-    (entry_point,) = importlib.metadata.entry_points(group="console_scripts", name=tap)
-    module, _, attribute = entry_point.value.partition(":")
-    return getattr(importlib.import_module(module), attribute.split(".")[0])
 
 
 def meltano_setting(name: str, schema: dict[str, t.Any]) -> dict[str, t.Any]:

@@ -26,6 +26,8 @@ import sys
 import typing as t
 from pathlib import Path
 
+from script_support import tap_class, write_block
+
 from api_sandbox import registry
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,10 +38,7 @@ TAPS = ("tap-calendly", "tap-luma", "tap-float", "tap-savvycal", "tap-oncehub")
 
 def tap_streams(tap: str) -> list[t.Any]:
     """The tap's streams in its discovery order, from the class its console script names."""
-    (entry_point,) = importlib.metadata.entry_points(group="console_scripts", name=tap)
-    module, _, attribute = entry_point.value.partition(":")
-    tap_class = getattr(importlib.import_module(module), attribute.split(".")[0])
-    return list(tap_class(config={}, validate_config=False, setup_mapper=False).streams.values())
+    return list(tap_class(tap)(config={}, validate_config=False, setup_mapper=False).streams.values())
 
 
 def specified_streams(tap: str) -> set[str]:
@@ -101,12 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.write:
         print(table)
         return 0
-    text = README.read_text()
-    if START not in text or END not in text:
-        sys.exit(f"README.md has no {START} ... {END} block: add one where the table belongs")
-    before, rest = text.split(START, 1)
-    readme_after = rest.split(END, 1)[1]
-    README.write_text(f"{before}{START}\n{table}\n{END}{readme_after}")
+    write_block(README, START, END, table)
     return 0
 
 
