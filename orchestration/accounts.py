@@ -11,11 +11,13 @@ with the account's settings injected as Meltano's ``<PLUGIN>_<SETTING>`` environ
 (``TAP_CALENDLY_API_KEY``, ``TAP_CALENDLY_START_DATE``, ...), its own state id
 (``<env>:<tap>-to-<target>:<account id>``) and its own destination: one DuckDB file per account
 (``output/<env>/accounts/<account id>.duckdb``), one PostgreSQL schema per account
-(``<env>_<account id>``), one JSONL folder per account.
+(``<env>_<account id>``), one JSONL folder per account. Each run also gets a Meltano folder of
+its own (:func:`private_meltano_dir`), so runs of the same tap can go side by side in one project.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -53,6 +55,13 @@ ACCOUNT_ID = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 #: Setting names of the taps (lower-case identifiers).
 SETTING_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+#: Where Meltano keeps installed plugins and per-run files (default ``<project>/.meltano``).
+SYS_DIR_ENV = "MELTANO_SYS_DIR_ROOT"
+#: Meltano's system database (runs and state); its default is a SQLite file in the folder above.
+DATABASE_URI_ENV = "MELTANO_DATABASE_URI"
+#: Entries of Meltano's folder that belong to one run and so are never shared between runs.
+PER_RUN_ENTRIES = frozenset({"run", "logs"})
 
 
 class AccountsFileError(ValueError):
@@ -106,6 +115,7 @@ class Limits:
     """How many accounts run at once: in the whole run, and per API."""
 
     max_workers: int = 4
+    #: Accounts of one API at once; an API not named here is bounded by ``max_workers`` only.
     per_api: Mapping[str, int] = field(default_factory=dict)
 
 
@@ -119,6 +129,10 @@ class AccountsFile:
     target: str = "target-duckdb"
     #: Attempts after the first when an account's run fails (the others are not rerun).
     retries: int = 1
+    #: A run Meltano still lists as running but whose heartbeat (written every second) stopped
+    #: this long ago belongs to a worker that died: the account's next run marks it failed and
+    #: resumes from the shared state instead of waiting for Meltano's own five minutes.
+    heartbeat_timeout_seconds: int = 60
 
     def account(self, account_id: str) -> Account:
         """The account called ``account_id``."""
@@ -135,7 +149,7 @@ class AccountsFile:
         if unknown:
             raise AccountsFileError(f"unknown account id(s): {', '.join(unknown)}")
         chosen = tuple(a for a in self.accounts if a.id in set(ids))
-        return AccountsFile(chosen, self.limits, self.environment, self.target, self.retries)
+        return dataclasses.replace(self, accounts=chosen)
 
 
 def _fail(where: str, message: str) -> t.NoReturn:
@@ -152,7 +166,7 @@ def parse_accounts(document: Mapping[str, t.Any], source: str = "accounts file")
     """Check and parse an accounts document (the YAML already loaded)."""
     if not isinstance(document, dict):
         _fail(source, "expected a mapping with an `accounts` list")
-    known = {"version", "environment", "target", "retries", "limits", "accounts"}
+    known = {"version", "environment", "target", "retries", "heartbeat_timeout_seconds", "limits", "accounts"}
     extra = sorted(set(document) - known)
     if extra:
         _fail(source, f"unknown key(s) {', '.join(extra)} (known: {', '.join(sorted(known))})")
@@ -165,6 +179,9 @@ def parse_accounts(document: Mapping[str, t.Any], source: str = "accounts file")
     retries = document.get("retries", 1)
     if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
         _fail(f"{source}: retries", f"expected a whole number ≥ 0, got {retries!r}")
+    heartbeat_timeout = _positive_int(
+        document.get("heartbeat_timeout_seconds", 60), f"{source}: heartbeat_timeout_seconds"
+    )
 
     raw_limits = document.get("limits") or {}
     if not isinstance(raw_limits, dict) or set(raw_limits) - {"max_workers", "per_api"}:
@@ -173,10 +190,7 @@ def parse_accounts(document: Mapping[str, t.Any], source: str = "accounts file")
     if not isinstance(per_api_raw, dict):
         _fail(f"{source}: limits.per_api", "expected a mapping of API name to a number")
     apis = {tap.removeprefix("tap-") for tap in CREDENTIAL_SETTINGS}
-    # One account of an API at a time unless the file says more: Meltano keeps one catalog file
-    # per plugin in the project (`.meltano/run/<tap>/tap.properties.json`), so two runs of the
-    # same tap in one project can read each other's half-written catalog.
-    per_api: dict[str, int] = dict.fromkeys(sorted(apis), 1)
+    per_api: dict[str, int] = {}
     for api, limit in per_api_raw.items():
         if api not in apis:
             _fail(f"{source}: limits.per_api", f"unknown API {api!r} (known: {', '.join(sorted(apis))})")
@@ -192,7 +206,7 @@ def parse_accounts(document: Mapping[str, t.Any], source: str = "accounts file")
         if account.id in seen:
             _fail(source, f"account id {account.id!r} appears twice (ids must be unique)")
         seen.add(account.id)
-    return AccountsFile(tuple(accounts), limits, environment, target, retries)
+    return AccountsFile(tuple(accounts), limits, environment, target, retries, heartbeat_timeout)
 
 
 def _parse_account(raw: t.Any, where: str) -> Account:
@@ -277,6 +291,8 @@ class RunPlan:
     #: The account's schema (target-postgres), else None.
     schema: str | None
     log_file: Path
+    #: Meltano's folder for this account's runs (:func:`private_meltano_dir`).
+    meltano_dir: Path
 
     @property
     def state_id(self) -> str:
@@ -298,6 +314,34 @@ def meltano_env(base: t.Mapping[str, str], **extra: str) -> dict[str, str]:
     env.setdefault("MELTANO_CLI_DISABLE_VERSION_CHECK", "1")
     env.setdefault("MELTANO_SEND_ANONYMOUS_USAGE_STATS", "false")
     return env
+
+
+def project_meltano_dir(env: Mapping[str, str], project_root: Path = PROJECT_ROOT) -> Path:
+    """The project's Meltano folder (installed plugins, default system database)."""
+    return Path(env.get(SYS_DIR_ENV) or project_root / ".meltano")
+
+
+def database_uri(env: Mapping[str, str], project_root: Path = PROJECT_ROOT) -> str:
+    """The system database all runs share: ``MELTANO_DATABASE_URI``, else the project's SQLite file."""
+    return env.get(DATABASE_URI_ENV) or f"sqlite:///{project_meltano_dir(env, project_root) / 'meltano.db'}"
+
+
+def private_meltano_dir(folder: Path, shared: Path) -> Path:
+    """``folder`` made a Meltano folder for one account's runs: its own ``run`` files, shared plugins.
+
+    Meltano writes each run's catalog and state files to ``<folder>/run/<plugin>/``, one path per
+    plugin in a project: two runs of one tap in the same folder would read each other's
+    half-written catalog. Pointing ``MELTANO_SYS_DIR_ROOT`` at a folder of the account's own, with
+    links to the project's installed plugins (``extractors``, ``loaders``, ...), keeps those files
+    apart without a second install. The system database is given explicitly
+    (:func:`database_uri`), so every run still shares the same runs and state.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    for entry in shared.iterdir() if shared.is_dir() else ():
+        link = folder / entry.name
+        if entry.is_dir() and entry.name not in PER_RUN_ENTRIES and not link.is_symlink():
+            link.symlink_to(entry.resolve(), target_is_directory=True)
+    return folder
 
 
 def meltano_executable() -> str:
@@ -374,6 +418,7 @@ def plan_run(
         destination=destination,
         schema=schema,
         log_file=folder / f"{account.id}.log",
+        meltano_dir=folder / "meltano" / account.id,
     )
 
 
@@ -405,7 +450,13 @@ def run_account(
     timeout: float | None = None,
 ) -> RunOutcome:
     """Run ``plan`` in ``project_root``; Meltano's output (secrets removed) goes to the plan's log file."""
-    env = meltano_env(os.environ if base_env is None else base_env, **plan.env)
+    base = os.environ if base_env is None else base_env
+    meltano_dir = private_meltano_dir(plan.meltano_dir, project_meltano_dir(base, project_root))
+    env = meltano_env(
+        base,
+        **plan.env,
+        **{SYS_DIR_ENV: str(meltano_dir), DATABASE_URI_ENV: database_uri(base, project_root)},
+    )
     plan.log_file.parent.mkdir(parents=True, exist_ok=True)
     if plan.destination is not None:
         (plan.destination if plan.target == "target-jsonl" else plan.destination.parent).mkdir(

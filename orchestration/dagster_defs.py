@@ -55,6 +55,7 @@ from dagster import (
     sensor,
 )
 
+from orchestration import state
 from orchestration.accounts import (
     CREDENTIAL_SETTINGS,
     PROJECT_ROOT,
@@ -62,6 +63,7 @@ from orchestration.accounts import (
     AccountsFile,
     CredentialMissingError,
     RunOutcome,
+    database_uri,
     load_accounts,
     plan_run,
     run_account,
@@ -93,6 +95,7 @@ class AccountTask:
     target: str
     retries: int
     retry_wait_seconds: float
+    heartbeat_timeout_seconds: float = 60.0
     output_dir: str | None = None
     overrides: dict[str, str] = field(default_factory=dict)
 
@@ -136,6 +139,7 @@ def plan_accounts(context: OpExecutionContext, config: PlanConfig) -> t.Iterator
             target=target,
             retries=accounts.retries,
             retry_wait_seconds=config.retry_wait_seconds,
+            heartbeat_timeout_seconds=accounts.heartbeat_timeout_seconds,
             output_dir=output_dir,
             overrides=dict(config.overrides.get(account.id, {})),
         )
@@ -143,7 +147,11 @@ def plan_accounts(context: OpExecutionContext, config: PlanConfig) -> t.Iterator
 
 
 def sync_one(task: AccountTask, log: t.Callable[[str], None]) -> RunOutcome:
-    """Run one account; raise :class:`Failure` (not retried) or :class:`AccountRunError`."""
+    """Run one account; raise :class:`Failure` (not retried) or :class:`AccountRunError`.
+
+    A run of the account that a dead worker left listed as running is marked failed first
+    (:func:`orchestration.state.fail_dead_runs`): this run resumes from the state it saved.
+    """
     try:
         plan = plan_run(
             task.account,
@@ -154,6 +162,14 @@ def sync_one(task: AccountTask, log: t.Callable[[str], None]) -> RunOutcome:
         )
     except CredentialMissingError as error:
         raise Failure(description=str(error), allow_retries=False) from None
+    dead = state.fail_dead_runs(
+        plan.state_id, heartbeat_timeout=task.heartbeat_timeout_seconds, uri=database_uri(os.environ)
+    )
+    if dead:
+        log(
+            f"account {task.account.id}: marked failed {dead} run(s) whose worker stopped heartbeating "
+            f"{task.heartbeat_timeout_seconds:g} s ago; resuming from the shared state"
+        )
     log(f"account {task.account.id}: meltano run into {plan.destination or plan.schema} (state id {plan.state_id})")
     outcome = run_account(plan)
     if not outcome.ok:
@@ -216,7 +232,14 @@ def account_sync(context: OpExecutionContext) -> MaterializeResult:
     """One account's tables: its ``meltano run`` (the partition key is the account id)."""
     accounts = _accounts_file()
     account = accounts.account(context.partition_key)
-    task = AccountTask(account, _environment(accounts), accounts.target, accounts.retries, 30.0)
+    task = AccountTask(
+        account,
+        _environment(accounts),
+        accounts.target,
+        accounts.retries,
+        retry_wait_seconds=30.0,
+        heartbeat_timeout_seconds=accounts.heartbeat_timeout_seconds,
+    )
     outcome = sync_one(task, context.log.info)
     return MaterializeResult(
         metadata={

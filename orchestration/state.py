@@ -9,25 +9,36 @@ one per account) and the same ``runs`` table, where Meltano also refuses to star
 of a state id that is still running. SQLAlchemy's default PostgreSQL driver is psycopg2
 (``psycopg2-binary``); ``postgresql+psycopg://`` works with ``meltano[postgres]`` (psycopg 3).
 
+A worker killed mid-run leaves its run listed as running; Meltano refuses another run of that
+state id until the run's heartbeat is five minutes old. :func:`fail_dead_runs` ends such runs
+sooner, on the orchestrator's own (shorter) heartbeat timeout, so the account resumes at once
+from the state its dead worker last saved.
+
 The URI carries the database password: it is read from the environment, never from the
 accounts file, and never printed (:func:`describe` hides the password).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import typing as t
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import sqlalchemy
+
+from orchestration.accounts import DATABASE_URI_ENV as DATABASE_URI_ENV  # re-exported: the CLI names it
 from orchestration.accounts import PROJECT_ROOT, meltano_env, meltano_executable
 
 if t.TYPE_CHECKING:
     from collections.abc import Mapping
 
-#: The variable Meltano reads its system database (and so the shared state) from.
-DATABASE_URI_ENV = "MELTANO_DATABASE_URI"
+#: Meltano's table of runs, and the columns and values :func:`fail_dead_runs` relies on (Meltano
+#: 4.4: ``meltano.core.job.Job``; tests/orchestration/test_state.py fails if they change).
+RUNS_TABLE = "runs"
+RUNNING, FAILED = "RUNNING", "FAIL"
 
 
 class StateBackendError(RuntimeError):
@@ -84,3 +95,33 @@ def prepare(
         if password:
             output = output.replace(password, "***")
         raise StateBackendError(f"Meltano cannot use its system database {describe(uri)}:\n{output[-2000:]}")
+
+
+def fail_dead_runs(state_id: str, *, heartbeat_timeout: float, uri: str) -> int:
+    """Mark failed the runs of ``state_id`` whose worker died; return how many.
+
+    Those are the runs still listed as running whose heartbeat stopped ``heartbeat_timeout``
+    seconds ago. A live ``meltano run`` writes its heartbeat every second, so such a run's worker is gone.
+    Meltano does the same after five minutes (``fail_stale_jobs``); the update is one statement
+    that matches only silent runs, so a live run is never touched and Meltano's own check still
+    refuses a second live run of the account.
+    """
+    engine = sqlalchemy.create_engine(uri)
+    try:
+        runs = sqlalchemy.Table(RUNS_TABLE, sqlalchemy.MetaData(), autoload_with=engine)
+        # Meltano stores naive UTC times.
+        now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        silent_since = now - dt.timedelta(seconds=heartbeat_timeout)
+        with engine.begin() as connection:
+            result = connection.execute(
+                runs.update()
+                .where(
+                    runs.c.job_name == state_id,
+                    runs.c.state == RUNNING,
+                    runs.c.last_heartbeat_at < silent_since,
+                )
+                .values(state=FAILED, ended_at=now)
+            )
+        return int(result.rowcount)
+    finally:
+        engine.dispose()

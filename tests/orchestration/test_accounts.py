@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import textwrap
 from pathlib import Path
@@ -32,8 +33,8 @@ def test_the_example_file_parses_with_its_limits():
     assert [a.id for a in accounts.accounts] == ["acme_calendly", "globex_calendly", "initech_luma"]
     assert accounts.environment == "sandbox" and accounts.target == "target-duckdb"
     assert accounts.limits.max_workers == 2
-    assert accounts.limits.per_api["calendly"] == 1 and accounts.limits.per_api["luma"] == 2
-    assert accounts.limits.per_api["float"] == 1, "an API the file does not name: one account at a time"
+    assert accounts.limits.per_api == {"calendly": 2, "luma": 1}, "an API the file does not name has no own limit"
+    assert accounts.heartbeat_timeout_seconds == 60
     acme = accounts.account("acme_calendly")
     assert acme.api == "calendly" and acme.credential_env == "ACME_CALENDLY_API_KEY"
     assert acme.state_id("prod", "target-duckdb") == "prod:tap-calendly-to-target-duckdb:acme_calendly"
@@ -145,3 +146,35 @@ def test_list_command_prints_state_ids_and_destinations(capsys):
     assert "prod:tap-calendly-to-target-duckdb:acme_calendly" in out
     assert "prod:tap-luma-to-target-duckdb:initech_luma" in out
     assert cli.main(["list", "--accounts", str(EXAMPLE), "--only", "ghost"]) == 2
+
+
+def test_each_account_runs_in_a_meltano_folder_of_its_own_sharing_plugins_and_system_database(tmp_path):
+    # A project whose Meltano folder holds an installed tap, a run file and the SQLite database.
+    project = tmp_path / "project"
+    (project / ".meltano" / "extractors" / "tap-luma" / "venv").mkdir(parents=True)
+    (project / ".meltano" / "run" / "tap-luma").mkdir(parents=True)
+    (project / ".meltano" / "run" / "tap-luma" / "tap.properties.json").write_text("{}")
+    (project / ".meltano" / "meltano.db").write_text("")
+    account = parse_accounts({"accounts": [{"id": "a1", "tap": "tap-luma", "credential_env": "K"}]}).accounts[0]
+    plan = plan_run(account, "prod", output_dir=tmp_path / "out", secrets={"K": "key"})
+    # A stand-in for meltano that shows where Meltano would look.
+    script = (
+        "import os; from pathlib import Path; root = Path(os.environ['MELTANO_SYS_DIR_ROOT']);"
+        "print('sys', root); print('db', os.environ['MELTANO_DATABASE_URI']);"
+        "print('venv', (root / 'extractors' / 'tap-luma' / 'venv').is_dir());"
+        "print('catalog', (root / 'run' / 'tap-luma' / 'tap.properties.json').exists())"
+    )
+    plan = type(plan)(**{**plan.__dict__, "command": (sys.executable, "-c", script)})
+    base = {k: v for k, v in os.environ.items() if k not in {"MELTANO_SYS_DIR_ROOT", "MELTANO_DATABASE_URI"}}
+
+    assert run_account(plan, project_root=project, base_env=base).ok
+    seen = dict(line.split(" ", 1) for line in Path(plan.log_file).read_text().splitlines()[1:])
+    assert seen["sys"] == str(plan.meltano_dir) and plan.meltano_dir.parent == tmp_path / "out" / "meltano"
+    assert seen["venv"] == "True", "the project's installed plugins are reachable"
+    assert seen["catalog"] == "False", "run files (the catalog) are the account's own"
+    assert seen["db"] == f"sqlite:///{project / '.meltano' / 'meltano.db'}", "every account shares the state"
+
+    # A system database given in the environment (the shared PostgreSQL) is the one used.
+    shared = "postgresql://meltano@db.internal/meltano"
+    assert run_account(plan, project_root=project, base_env={**base, "MELTANO_DATABASE_URI": shared}).ok
+    assert f"db {shared}" in Path(plan.log_file).read_text()
