@@ -338,9 +338,13 @@ def private_meltano_dir(folder: Path, shared: Path) -> Path:
     """
     folder.mkdir(parents=True, exist_ok=True)
     for entry in shared.iterdir() if shared.is_dir() else ():
-        link = folder / entry.name
-        if entry.is_dir() and entry.name not in PER_RUN_ENTRIES and not link.is_symlink():
-            link.symlink_to(entry.resolve(), target_is_directory=True)
+        if not entry.is_dir() or entry.name in PER_RUN_ENTRIES:
+            continue
+        link, plugins = folder / entry.name, entry.resolve()
+        if link.is_symlink() and link.readlink() != plugins:
+            link.unlink()  # the project moved since the last run: follow it
+        if not link.is_symlink():
+            link.symlink_to(plugins, target_is_directory=True)
     return folder
 
 

@@ -178,3 +178,8 @@ def test_each_account_runs_in_a_meltano_folder_of_its_own_sharing_plugins_and_sy
     shared = "postgresql://meltano@db.internal/meltano"
     assert run_account(plan, project_root=project, base_env={**base, "MELTANO_DATABASE_URI": shared}).ok
     assert f"db {shared}" in Path(plan.log_file).read_text()
+
+    # The project moved (a new checkout): the account's folder follows it to the plugins.
+    moved = project.rename(tmp_path / "moved")
+    assert run_account(plan, project_root=moved, base_env=base).ok
+    assert Path(plan.log_file).read_text().splitlines()[-2:] == ["venv True", "catalog False"]
