@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-import json
 import os
 import re
 import signal
@@ -24,13 +23,12 @@ import textwrap
 import threading
 import time
 
-import psycopg2
 import pytest
 from support.paths import ROOT
-from support.postgres import PASSWORD, USER, assert_schema_equals_source
+from support.postgres import PASSWORD, USER, assert_schema_equals_source, meltano_runs, meltano_states, overlap
 from support.singer import tap_class
 
-from orchestration.accounts import DATABASE_URI_ENV, load_accounts
+from orchestration.accounts import DATABASE_URI_ENV, load_accounts, plan_run
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("meltano_plugins")]
 
@@ -56,21 +54,8 @@ ACCOUNTS = """\
 """
 
 
-def _query(dsn: str, sql: str, *args: object) -> list[tuple]:
-    with psycopg2.connect(dsn) as connection, connection.cursor() as cursor:
-        cursor.execute(sql, args)
-        return cursor.fetchall()
-
-
-def _runs(dsn: str, state_id: str) -> list[tuple[str, dt.datetime, dt.datetime | None]]:
-    sql = "SELECT state, started_at, ended_at FROM runs WHERE job_name = %s ORDER BY started_at"
-    return [tuple(row) for row in _query(dsn, sql, state_id)]  # type: ignore[misc]
-
-
 def _event_bookmark(dsn: str, state_id: str) -> dt.datetime:
-    ((value,),) = _query(dsn, "SELECT completed_state FROM state WHERE state_id = %s", state_id)
-    bookmarks = (json.loads(value) if isinstance(value, str) else value)["singer_state"]["bookmarks"]
-    mark = bookmarks["scheduled_events"]["replication_key_value"]
+    mark = meltano_states(dsn)[state_id]["singer_state"]["bookmarks"]["scheduled_events"]["replication_key_value"]
     return dt.datetime.fromisoformat(mark.replace("Z", "+00:00"))
 
 
@@ -112,9 +97,10 @@ def test_a_killed_worker_resumes_from_the_shared_state_on_another_worker(tmp_pat
     # 1. Both accounts, side by side, into their own schemas.
     first = subprocess.run(worker("a"), cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False)
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
-    (acme_run,), (globex_run,) = _runs(dsn, state_id["acme"]), _runs(dsn, state_id["globex"])
+    runs = meltano_runs(dsn)
+    (acme_run,), (globex_run,) = runs[state_id["acme"]], runs[state_id["globex"]]
     assert acme_run[0] == globex_run[0] == "SUCCESS"
-    assert acme_run[1] < globex_run[2] and globex_run[1] < acme_run[2], "two runs of one tap did not overlap"
+    assert overlap(acme_run, globex_run), "two runs of one tap did not overlap"
     bookmark = _event_bookmark(dsn, state_id["acme"])
 
     # 2. Acme changes; a worker syncing it is held mid-run, then killed with all it started.
@@ -142,7 +128,7 @@ def test_a_killed_worker_resumes_from_the_shared_state_on_another_worker(tmp_pat
         release.set()
         acme.dispatch = original
     killed_at = time.monotonic()
-    assert [run[0] for run in _runs(dsn, state_id["acme"])] == ["SUCCESS", "RUNNING"], "the dead run looks alive"
+    assert [run[0] for run in meltano_runs(dsn)[state_id["acme"]]] == ["SUCCESS", "RUNNING"], "the dead run looks alive"
 
     # 3. Another worker, once the dead run's heartbeat is older than the timeout, resumes Acme.
     time.sleep(max(0.0, HEARTBEAT_TIMEOUT + 1 - (time.monotonic() - killed_at)))
@@ -151,10 +137,12 @@ def test_a_killed_worker_resumes_from_the_shared_state_on_another_worker(tmp_pat
         worker("c", "acme"), cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False
     )
     assert resumed.returncode == 0, resumed.stdout[-3000:] + resumed.stderr[-3000:]
-    runs = _runs(dsn, state_id["acme"])
-    assert [run[0] for run in runs] == ["SUCCESS", "FAIL", "SUCCESS"], runs
-    assert runs[1][2] is not None and runs[1][2] <= runs[2][1], "the dead run was ended before the resumed one began"
-    assert [run[0] for run in _runs(dsn, state_id["globex"])] == ["SUCCESS"], "another account was rerun"
+    runs = meltano_runs(dsn)
+    acme_runs = runs[state_id["acme"]]
+    assert [run[0] for run in acme_runs] == ["SUCCESS", "FAIL", "SUCCESS"], acme_runs
+    ended = acme_runs[1][2]
+    assert ended is not None and ended <= acme_runs[2][1], "the dead run was ended before the resumed one began"
+    assert [run[0] for run in runs[state_id["globex"]]] == ["SUCCESS"], "another account was rerun"
 
     # Both later workers read events from the first run's bookmark (minus the tap's lookback),
     # as the shared state has it: neither started over.
@@ -165,5 +153,7 @@ def test_a_killed_worker_resumes_from_the_shared_state_on_another_worker(tmp_pat
     assert "" not in _window_starts(acme, resumed_from)
 
     # Every account's schema equals its fake: Acme with its changes, Globex as first synced.
-    for account, fake in fakes.items():
-        assert_schema_equals_source(postgres, warehouse, f"sandbox_{account}", calendly, fake)
+    for account in accounts.accounts:
+        plan = plan_run(account, "sandbox", "target-postgres", secrets=env)
+        assert plan.schema is not None
+        assert_schema_equals_source(postgres, warehouse, plan.schema, calendly, fakes[account.id])

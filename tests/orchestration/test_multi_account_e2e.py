@@ -8,13 +8,10 @@ mid-run (a 403 the tap does not retry): only that account is run again, and then
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import textwrap
 
-import psycopg2
 import pytest
-from support.postgres import PASSWORD, USER
+from support.postgres import PASSWORD, USER, meltano_runs, meltano_states, overlap
 from support.warehouse import assert_table_matches, tables
 
 from orchestration import runner
@@ -38,25 +35,6 @@ ACCOUNTS = """\
       credential_env: INITECH_LUMA_KEY
       settings: {max_requests_per_five_minutes: 0}
 """
-
-
-def _runs(dsn: str) -> dict[str, list[tuple[str, dt.datetime, dt.datetime]]]:
-    with psycopg2.connect(dsn) as connection, connection.cursor() as cursor:
-        cursor.execute("SELECT job_name, state, started_at, ended_at FROM runs ORDER BY started_at")
-        runs: dict[str, list[tuple[str, dt.datetime, dt.datetime]]] = {}
-        for name, status, started, ended in cursor.fetchall():
-            runs.setdefault(name, []).append((status, started, ended))
-    return runs
-
-
-def _states(dsn: str) -> dict[str, dict]:
-    with psycopg2.connect(dsn) as connection, connection.cursor() as cursor:
-        cursor.execute("SELECT state_id, completed_state FROM state")
-        return {state_id: json.loads(value) if isinstance(value, str) else value for state_id, value in cursor}
-
-
-def _overlap(a: tuple[str, dt.datetime, dt.datetime], b: tuple[str, dt.datetime, dt.datetime]) -> bool:
-    return a[1] < b[2] and b[1] < a[2]
 
 
 def test_accounts_in_parallel_with_one_failed_account_retried_alone(
@@ -107,17 +85,17 @@ def test_accounts_in_parallel_with_one_failed_account_retried_alone(
 
     # Meltano's runs, in the shared system database: the failed attempt and the retry for Globex,
     # one run each for the others (not rerun); workers in parallel, one Calendly account at a time.
-    runs = _runs(dsn)
+    runs = meltano_runs(dsn)
     state_ids = {a: f"sandbox:tap-{fakes[a].name}-to-target-duckdb:{a}" for a in fakes}
     assert [status for status, _, _ in runs[state_ids["acme"]]] == ["SUCCESS"]
     assert [status for status, _, _ in runs[state_ids["initech"]]] == ["SUCCESS"]
     assert [status for status, _, _ in runs[state_ids["globex"]]] == ["FAIL", "SUCCESS"]
     calendly_runs = runs[state_ids["acme"]] + runs[state_ids["globex"]]
-    assert not any(_overlap(a, b) for i, a in enumerate(calendly_runs) for b in calendly_runs[i + 1:])
-    assert any(_overlap(luma, other) for luma in runs[state_ids["initech"]] for other in calendly_runs), runs
+    assert not any(overlap(a, b) for i, a in enumerate(calendly_runs) for b in calendly_runs[i + 1:])
+    assert any(overlap(luma, other) for luma in runs[state_ids["initech"]] for other in calendly_runs), runs
 
     # Each account's state lives in the shared backend, under its own state id, with bookmarks.
-    states = _states(dsn)
+    states = meltano_states(dsn)
     for account, state_id in state_ids.items():
         bookmarks = states[state_id]["singer_state"]["bookmarks"]
         assert bookmarks, f"{account}: no bookmarks in the shared state"

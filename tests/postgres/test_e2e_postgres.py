@@ -32,8 +32,10 @@ from support.postgres import assert_schema_equals_source
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("meltano_plugins")]
 
-#: meltano.yml names PostgreSQL schemas <environment>_<tap schema>: sandbox rows stay apart.
-SCHEMA = f"{SandboxMeltano.environment}_{{api.SCHEMA}}"
+
+def _schema(api: t.Any) -> str:
+    """meltano.yml names PostgreSQL schemas <environment>_<tap schema>: sandbox rows stay apart."""
+    return f"{SandboxMeltano.environment}_{api.SCHEMA}"
 
 CASES = {
     "calendly": (5, 0.05),
@@ -103,12 +105,12 @@ def test_full_then_incremental_runs_keep_postgres_equal_to_source(name, postgres
     sandbox.extra_env.update(postgres.target_env(database))
 
     sandbox.run(api.TAP, "target-postgres").check()
-    assert_schema_equals_source(postgres, database, SCHEMA.format(api=api), api, fake)
+    assert_schema_equals_source(postgres, database, _schema(api), api, fake)
 
     before = {s: by_key(r, api.STREAMS[s]) for s, r in api.source(fake).items()}
     api.mutate(fake, seed + 1)
     sandbox.run(api.TAP, "target-postgres").check()
-    assert_schema_equals_source(postgres, database, SCHEMA.format(api=api), api, fake, previous=before)
+    assert_schema_equals_source(postgres, database, _schema(api), api, fake, previous=before)
     check = AFTER_MUTATION.get(name)
     if check is not None:
         check(postgres, database, api, fake)

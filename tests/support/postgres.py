@@ -13,7 +13,9 @@ with that message, or fails when ``REQUIRE_POSTGRES=1`` (CI sets it: CI must run
 
 from __future__ import annotations
 
+import datetime as dt
 import glob
+import json
 import os
 import pwd
 import shutil
@@ -218,3 +220,36 @@ def assert_schema_equals_source(
             assert previous is not None and vanished <= previous[stream].keys(), f"{stream}: rows never in the source"
             loaded = {k: v for k, v in loaded.items() if k not in vanished}
         assert_same(loaded, expected, f"PostgreSQL {schema}.{stream} vs the fake")
+
+
+# -- Meltano's system database on PostgreSQL (the shared state of the orchestration tests) ------
+
+#: One of Meltano's runs: its state (``SUCCESS``, ``FAIL``, ``RUNNING``), start and end.
+MeltanoRun = tuple[str, dt.datetime, dt.datetime | None]
+
+
+def meltano_runs(dsn: str) -> dict[str, list[MeltanoRun]]:
+    """Meltano's ``runs`` table by state id (job name), oldest first."""
+    import psycopg2
+
+    with psycopg2.connect(dsn) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT job_name, state, started_at, ended_at FROM runs ORDER BY started_at")
+        runs: dict[str, list[MeltanoRun]] = {}
+        for name, status, started, ended in cursor.fetchall():
+            runs.setdefault(name, []).append((status, started, ended))
+    return runs
+
+
+def meltano_states(dsn: str) -> dict[str, dict[str, t.Any]]:
+    """Meltano's completed state by state id."""
+    import psycopg2
+
+    with psycopg2.connect(dsn) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT state_id, completed_state FROM state")
+        return {state_id: json.loads(value) if isinstance(value, str) else value for state_id, value in cursor}
+
+
+def overlap(a: MeltanoRun, b: MeltanoRun) -> bool:
+    """Whether two finished runs were running at the same time."""
+    assert a[2] is not None and b[2] is not None, "a run that has not ended"
+    return a[1] < b[2] and b[1] < a[2]
