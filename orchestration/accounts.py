@@ -17,7 +17,6 @@ its own (:func:`private_meltano_dir`), so runs of the same tap can go side by si
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import re
@@ -26,7 +25,7 @@ import subprocess
 import sys
 import time
 import typing as t
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -149,7 +148,7 @@ class AccountsFile:
         if unknown:
             raise AccountsFileError(f"unknown account id(s): {', '.join(unknown)}")
         chosen = tuple(a for a in self.accounts if a.id in set(ids))
-        return dataclasses.replace(self, accounts=chosen)
+        return replace(self, accounts=chosen)
 
 
 def _fail(where: str, message: str) -> t.NoReturn:
@@ -172,15 +171,16 @@ def parse_accounts(document: Mapping[str, t.Any], source: str = "accounts file")
         _fail(source, f"unknown key(s) {', '.join(extra)} (known: {', '.join(sorted(known))})")
     if document.get("version", 1) != 1:
         _fail(source, f"version {document['version']!r} is not supported (expected 1)")
-    target = document.get("target", "target-duckdb")
+    target = document.get("target", AccountsFile.target)
     if target not in TARGETS:
         _fail(source, f"target {target!r} is not one of {', '.join(TARGETS)}")
-    environment = str(document.get("environment", "dev"))
-    retries = document.get("retries", 1)
+    environment = str(document.get("environment", AccountsFile.environment))
+    retries = document.get("retries", AccountsFile.retries)
     if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
         _fail(f"{source}: retries", f"expected a whole number ≥ 0, got {retries!r}")
     heartbeat_timeout = _positive_int(
-        document.get("heartbeat_timeout_seconds", 60), f"{source}: heartbeat_timeout_seconds"
+        document.get("heartbeat_timeout_seconds", AccountsFile.heartbeat_timeout_seconds),
+        f"{source}: heartbeat_timeout_seconds",
     )
 
     raw_limits = document.get("limits") or {}
@@ -195,7 +195,8 @@ def parse_accounts(document: Mapping[str, t.Any], source: str = "accounts file")
         if api not in apis:
             _fail(f"{source}: limits.per_api", f"unknown API {api!r} (known: {', '.join(sorted(apis))})")
         per_api[api] = _positive_int(limit, f"{source}: limits.per_api.{api}")
-    limits = Limits(_positive_int(raw_limits.get("max_workers", 4), f"{source}: limits.max_workers"), per_api)
+    max_workers = _positive_int(raw_limits.get("max_workers", Limits.max_workers), f"{source}: limits.max_workers")
+    limits = Limits(max_workers, per_api)
 
     raw_accounts = document.get("accounts")
     if not isinstance(raw_accounts, list) or not raw_accounts:

@@ -95,7 +95,7 @@ class AccountTask:
     target: str
     retries: int
     retry_wait_seconds: float
-    heartbeat_timeout_seconds: float = 60.0
+    heartbeat_timeout_seconds: float
     output_dir: str | None = None
     overrides: dict[str, str] = field(default_factory=dict)
 

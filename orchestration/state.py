@@ -101,13 +101,15 @@ def fail_dead_runs(state_id: str, *, heartbeat_timeout: float, uri: str) -> int:
     """Mark failed the runs of ``state_id`` whose worker died; return how many.
 
     Those are the runs still listed as running whose heartbeat stopped ``heartbeat_timeout``
-    seconds ago. A live ``meltano run`` writes its heartbeat every second, so such a run's worker is gone.
-    Meltano does the same after five minutes (``fail_stale_jobs``); the update is one statement
-    that matches only silent runs, so a live run is never touched and Meltano's own check still
-    refuses a second live run of the account.
+    seconds ago: a live ``meltano run`` writes its heartbeat every second. Meltano does the same
+    after five minutes (``fail_stale_jobs``). The update is one statement that matches only
+    silent runs, so a live run is never touched and Meltano's own check still refuses a second
+    live run of the account. A database Meltano has not set up yet has no runs to end.
     """
     engine = sqlalchemy.create_engine(uri)
     try:
+        if not sqlalchemy.inspect(engine).has_table(RUNS_TABLE):
+            return 0
         runs = sqlalchemy.Table(RUNS_TABLE, sqlalchemy.MetaData(), autoload_with=engine)
         # Meltano stores naive UTC times.
         now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)

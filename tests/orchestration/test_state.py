@@ -35,6 +35,7 @@ def _run(session: Session, state_id: str, *, silent_for: float, ended: bool = Fa
 
 def test_only_runs_silent_past_the_timeout_are_ended(tmp_path):
     uri = f"sqlite:///{tmp_path / 'meltano.db'}"
+    assert state.fail_dead_runs(ACME, heartbeat_timeout=60, uri=uri) == 0, "a new database has no runs"
     state.prepare("prod", env={**os.environ, DATABASE_URI_ENV: uri})  # Meltano creates its tables
     engine = sqlalchemy.create_engine(uri)
     with Session(engine) as session:
